@@ -1,0 +1,180 @@
+//! Errors with a stable machine code and a human message.
+//!
+//! Every fallible operation in scopegate returns [`Error`]. Branch on [`Error::code`] (a stable
+//! [`ErrorCode`], written in `snake_case` on the wire and in JavaScript); show [`Error::message`] to
+//! people. Policy loading reports every problem it finds at once in [`Error::problems`], each with a
+//! JSON pointer to the offending value.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// The stable, machine-readable cause of an [`Error`].
+///
+/// The string form ([`ErrorCode::as_str`]) never changes between releases; new codes may be added.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// A scope string or scope token breaks RFC 6749 §3.3, or names a scope the policy refuses.
+    InvalidScope,
+    /// A policy document has one or more problems; see [`Error::problems`].
+    InvalidPolicy,
+    /// Input that should be JSON is not.
+    InvalidJson,
+    /// The policy `version` is not one this release understands.
+    UnsupportedVersion,
+    /// An object has a field the format does not define.
+    UnknownField,
+    /// A required field is absent.
+    MissingField,
+    /// A value has the wrong JSON type.
+    InvalidType,
+    /// A value has the right type but is not allowed.
+    InvalidValue,
+    /// Two rules share an `id`.
+    DuplicateRuleId,
+    /// A name is used twice where it must be unique (a role named like a scope).
+    DuplicateName,
+    /// A rule, role, `implies` list or setting names a scope the policy does not declare.
+    UnknownScope,
+    /// The `implies` relation has a cycle.
+    ImpliesCycle,
+    /// A path pattern is malformed.
+    InvalidPattern,
+    /// An HTTP method is not a valid RFC 9110 token.
+    InvalidMethod,
+    /// A request path cannot be evaluated safely (encoded slash, backslash, NUL, bad escape, ...).
+    InvalidPath,
+}
+
+impl ErrorCode {
+    /// The stable `snake_case` name of this code, as used in JSON and JavaScript.
+    ///
+    /// ```
+    /// assert_eq!(scopegate::ErrorCode::InvalidScope.as_str(), "invalid_scope");
+    /// ```
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::InvalidScope => "invalid_scope",
+            ErrorCode::InvalidPolicy => "invalid_policy",
+            ErrorCode::InvalidJson => "invalid_json",
+            ErrorCode::UnsupportedVersion => "unsupported_version",
+            ErrorCode::UnknownField => "unknown_field",
+            ErrorCode::MissingField => "missing_field",
+            ErrorCode::InvalidType => "invalid_type",
+            ErrorCode::InvalidValue => "invalid_value",
+            ErrorCode::DuplicateRuleId => "duplicate_rule_id",
+            ErrorCode::DuplicateName => "duplicate_name",
+            ErrorCode::UnknownScope => "unknown_scope",
+            ErrorCode::ImpliesCycle => "implies_cycle",
+            ErrorCode::InvalidPattern => "invalid_pattern",
+            ErrorCode::InvalidMethod => "invalid_method",
+            ErrorCode::InvalidPath => "invalid_path",
+        }
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An error: a stable [`ErrorCode`], a human message, and where it applies.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Error {
+    code: ErrorCode,
+    message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pointer: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    claim: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    problems: Vec<Error>,
+}
+
+impl Error {
+    /// A new error with a code and a message.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Error {
+            code,
+            message: message.into(),
+            pointer: None,
+            claim: None,
+            problems: Vec::new(),
+        }
+    }
+
+    /// The same error, located by a JSON pointer (RFC 6901) such as `/rules/3/paths/0`.
+    pub fn at(mut self, pointer: impl Into<String>) -> Self {
+        self.pointer = Some(pointer.into());
+        self
+    }
+
+    /// The same error, about the named token claim (`exp`, `aud`, ...).
+    pub fn for_claim(mut self, claim: impl Into<String>) -> Self {
+        self.claim = Some(claim.into());
+        self
+    }
+
+    /// An [`ErrorCode::InvalidPolicy`] error that carries every problem found.
+    pub fn invalid_policy(problems: Vec<Error>) -> Self {
+        let message = match problems.as_slice() {
+            [] => "invalid policy".to_string(),
+            [one] => format!("invalid policy: {}", one.located_message()),
+            [first, rest @ ..] => format!(
+                "invalid policy: {} problems, the first: {}",
+                rest.len() + 1,
+                first.located_message()
+            ),
+        };
+        Error {
+            code: ErrorCode::InvalidPolicy,
+            message,
+            pointer: None,
+            claim: None,
+            problems,
+        }
+    }
+
+    /// The stable machine code.
+    pub fn code(&self) -> ErrorCode {
+        self.code
+    }
+
+    /// The human message.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The JSON pointer of the offending value, for policy and input errors.
+    pub fn pointer(&self) -> Option<&str> {
+        self.pointer.as_deref()
+    }
+
+    /// The token claim concerned, for claim errors.
+    pub fn claim(&self) -> Option<&str> {
+        self.claim.as_deref()
+    }
+
+    /// Every problem found, for [`ErrorCode::InvalidPolicy`]; empty otherwise.
+    pub fn problems(&self) -> &[Error] {
+        &self.problems
+    }
+
+    fn located_message(&self) -> String {
+        match &self.pointer {
+            Some(p) => format!("{} (at {p})", self.message),
+            None => self.message.clone(),
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.code, self.located_message())
+    }
+}
+
+impl std::error::Error for Error {}
