@@ -1,0 +1,107 @@
+//! The answer to "may this grant call `method path`?": [`Decision`], with its [`Reason`] and
+//! [`DataRange`].
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::scope::ScopeSet;
+
+/// Why a request was allowed or refused. The `snake_case` names are stable.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    /// An `allow` rule matched and its scope condition is satisfied; no `deny` rule applies.
+    Allowed,
+    /// No rule covers this method and path (deny by default).
+    NoMatchingRule,
+    /// Rules cover the endpoint but the grant lacks scopes; see [`Decision::missing`].
+    InsufficientScope,
+    /// A matching `deny` rule applies (or would apply to every grant that an `allow` rule accepts).
+    DeniedByRule,
+    /// The path cannot be evaluated safely (see [`normalize_path`](crate::normalize_path)).
+    InvalidPath,
+    /// The method is not an RFC 9110 token.
+    InvalidMethod,
+    /// The token behind the grant has expired (used by sessions).
+    TokenExpired,
+}
+
+impl Reason {
+    /// The stable `snake_case` name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::Allowed => "allowed",
+            Reason::NoMatchingRule => "no_matching_rule",
+            Reason::InsufficientScope => "insufficient_scope",
+            Reason::DeniedByRule => "denied_by_rule",
+            Reason::InvalidPath => "invalid_path",
+            Reason::InvalidMethod => "invalid_method",
+            Reason::TokenExpired => "token_expired",
+        }
+    }
+}
+
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Which data an allowed caller sees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DataRange {
+    /// Only the caller's own resources: every scope that satisfied the rule is an `end_user` scope.
+    Own,
+    /// Everything: a `machine` (or `any`) scope satisfied the rule, or the rule needs no scope.
+    All,
+}
+
+impl DataRange {
+    /// The stable `snake_case` name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DataRange::Own => "own",
+            DataRange::All => "all",
+        }
+    }
+}
+
+/// The decision for one request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Decision {
+    /// Whether the request is allowed.
+    pub allowed: bool,
+    /// Why.
+    pub reason: Reason,
+    /// The id of the rule that decided: the allowing rule, the denying rule, or the rule the
+    /// missing scopes would satisfy.
+    pub rule: Option<String>,
+    /// The smallest set of scopes that, added to the grant, would allow the request (for
+    /// [`Reason::InsufficientScope`]; empty otherwise).
+    pub missing: ScopeSet,
+    /// For an allowed request: whether the caller sees only its own data or all of it.
+    pub data: Option<DataRange>,
+    /// The `{name}` values captured by the deciding rule's path pattern.
+    pub params: BTreeMap<String, String>,
+    /// For a refusal: the RFC 6750 §3 `WWW-Authenticate` header value.
+    pub challenge: Option<String>,
+}
+
+impl Decision {
+    /// A refusal with no rule, for requests that cannot be evaluated.
+    pub(crate) fn refused(reason: Reason, challenge: String) -> Self {
+        Decision {
+            allowed: false,
+            reason,
+            rule: None,
+            missing: ScopeSet::new(),
+            data: None,
+            params: BTreeMap::new(),
+            challenge: Some(challenge),
+        }
+    }
+}

@@ -1,0 +1,146 @@
+//! Request paths: the one safe reading of a path that every runtime shares.
+//!
+//! [`normalize_path`] turns the path of a request into segments that rules are matched against:
+//!
+//! 1. the query (`?...`) and fragment (`#...`) are cut off;
+//! 2. the path must start with `/`;
+//! 3. each segment is percent-decoded (so `/%61dmin` is `/admin`); the decoded bytes must be UTF-8;
+//! 4. dot segments are removed (RFC 3986 §5.2.4: `/a/./b/../c` is `/a/c`; `..` never climbs above
+//!    the root), after decoding, so `%2e%2e` counts as `..`;
+//! 5. empty segments are dropped: `//a///b/` is `/a/b` (servers commonly merge slashes).
+//!
+//! Anything that servers disagree on is refused with [`ErrorCode::InvalidPath`] rather than guessed:
+//! an encoded slash (`%2F`) or backslash (`%5C`), a raw backslash, a NUL or other control character
+//! (raw or encoded), an invalid percent-escape (`%G1`, `%4`) and a path not starting with `/`.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use crate::error::{Error, ErrorCode};
+
+/// A request path after [`normalize_path`]: decoded segments with no dot or empty segments.
+///
+/// ```
+/// let path = scopegate::normalize_path("/v1/./wallets//42/../43?x=1#top")?;
+/// assert_eq!(path.segments().collect::<Vec<_>>(), ["v1", "wallets", "43"]);
+/// assert_eq!(path.to_string(), "/v1/wallets/43");
+/// # Ok::<(), scopegate::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NormalizedPath<'a> {
+    segments: Vec<Cow<'a, str>>,
+}
+
+impl<'a> NormalizedPath<'a> {
+    /// The decoded segments, in order.
+    pub fn segments(&self) -> impl Iterator<Item = &str> {
+        self.segments.iter().map(|s| s.as_ref())
+    }
+
+    pub(crate) fn as_slice(&self) -> &[Cow<'a, str>] {
+        &self.segments
+    }
+}
+
+impl fmt::Display for NormalizedPath<'_> {
+    /// The canonical path: `/` followed by the segments joined with `/`. Decoded characters are
+    /// written as they are (no re-encoding).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.segments.is_empty() {
+            return f.write_str("/");
+        }
+        for segment in &self.segments {
+            f.write_str("/")?;
+            f.write_str(segment)?;
+        }
+        Ok(())
+    }
+}
+
+fn invalid(path: &str, why: &str) -> Error {
+    let shown: String = path.chars().take(200).collect();
+    Error::new(ErrorCode::InvalidPath, format!("invalid path {shown:?}: {why}"))
+}
+
+fn hex_value(byte: u8) -> Option<u8> {
+    match byte {
+        b'0'..=b'9' => Some(byte - b'0'),
+        b'a'..=b'f' => Some(byte - b'a' + 10),
+        b'A'..=b'F' => Some(byte - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// Checks a raw byte of a path (before decoding).
+fn check_raw_byte(path: &str, byte: u8) -> Result<(), Error> {
+    match byte {
+        b'\\' => Err(invalid(path, "a backslash is not allowed")),
+        0 => Err(invalid(path, "a NUL byte is not allowed")),
+        0x01..=0x1F | 0x7F => Err(invalid(path, "control characters are not allowed")),
+        _ => Ok(()),
+    }
+}
+
+/// Decodes one raw segment; borrowed when it holds no percent-escape.
+fn decode_segment<'a>(path: &str, raw: &'a str) -> Result<Cow<'a, str>, Error> {
+    let bytes = raw.as_bytes();
+    for &b in bytes {
+        check_raw_byte(path, b)?;
+    }
+    if !bytes.contains(&b'%') {
+        return Ok(Cow::Borrowed(raw));
+    }
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b != b'%' {
+            out.push(b);
+            i += 1;
+            continue;
+        }
+        let hi = bytes.get(i + 1).copied().and_then(hex_value);
+        let lo = bytes.get(i + 2).copied().and_then(hex_value);
+        let (Some(hi), Some(lo)) = (hi, lo) else {
+            return Err(invalid(path, "invalid percent-escape"));
+        };
+        let decoded = hi * 16 + lo;
+        match decoded {
+            b'/' => return Err(invalid(path, "an encoded slash (%2F) is not allowed")),
+            b'\\' => return Err(invalid(path, "an encoded backslash (%5C) is not allowed")),
+            _ => check_raw_byte(path, decoded)?,
+        }
+        out.push(decoded);
+        i += 3;
+    }
+    String::from_utf8(out)
+        .map(Cow::Owned)
+        .map_err(|_| invalid(path, "percent-escapes do not decode to UTF-8"))
+}
+
+/// Normalizes a request path (see the [module documentation](self) for the exact steps).
+///
+/// ```
+/// use scopegate::{normalize_path, ErrorCode};
+/// assert_eq!(normalize_path("/a/%2e%2e/admin")?.to_string(), "/admin");
+/// assert_eq!(normalize_path("/files%2Fsecret").unwrap_err().code(), ErrorCode::InvalidPath);
+/// # Ok::<(), scopegate::Error>(())
+/// ```
+pub fn normalize_path(path: &str) -> Result<NormalizedPath<'_>, Error> {
+    let end = path.find(['?', '#']).unwrap_or(path.len());
+    let raw = path.get(..end).unwrap_or("");
+    let Some(rest) = raw.strip_prefix('/') else {
+        return Err(invalid(path, "a path must start with '/'"));
+    };
+    let mut segments: Vec<Cow<'_, str>> = Vec::with_capacity(8);
+    for raw_segment in rest.split('/') {
+        let segment = decode_segment(path, raw_segment)?;
+        match segment.as_ref() {
+            "" | "." => {}
+            ".." => {
+                segments.pop();
+            }
+            _ => segments.push(segment),
+        }
+    }
+    Ok(NormalizedPath { segments })
+}

@@ -1,0 +1,279 @@
+//! Path patterns (`/v1/users/{id}/**`) and the route trie they compile into.
+//!
+//! A pattern starts with `/` and is made of segments separated by `/`:
+//!
+//! | segment  | matches                                                     |
+//! |----------|-------------------------------------------------------------|
+//! | `wallets`| exactly that (decoded, case-sensitive) segment              |
+//! | `{id}`   | any one segment, captured as the parameter `id`             |
+//! | `*`      | any one segment, not captured                               |
+//! | `**`     | the rest of the path: zero or more segments (last only)     |
+//!
+//! `/` alone matches the root. Literal segments may not contain `{`, `}`, `*`, `%`, `?`, `#`,
+//! `\` or control characters, and may not be `.` or `..`; empty segments (`//`, a trailing `/`)
+//! are refused. Patterns are matched against [normalized](crate::normalize_path) paths.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+use crate::error::{Error, ErrorCode};
+
+/// One segment of a [`PathPattern`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Segment {
+    Literal(Box<str>),
+    Param(Box<str>),
+    Any,
+    Rest,
+}
+
+/// A parsed path pattern.
+///
+/// ```
+/// use scopegate::PathPattern;
+/// let pattern = PathPattern::parse("/v1/cards/{card_id}/**")?;
+/// let params = pattern.captures("/v1/cards/123/pin")?.unwrap();
+/// assert_eq!(params["card_id"], "123");
+/// assert!(pattern.captures("/v1/wallets/1")?.is_none());
+/// # Ok::<(), scopegate::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathPattern {
+    source: Box<str>,
+    segments: Vec<Segment>,
+}
+
+fn pattern_error(pattern: &str, why: &str) -> Error {
+    Error::new(
+        ErrorCode::InvalidPattern,
+        format!("invalid path pattern {pattern:?}: {why}"),
+    )
+}
+
+fn is_param_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+impl PathPattern {
+    /// Parses a pattern, refusing anything malformed with [`ErrorCode::InvalidPattern`].
+    pub fn parse(pattern: &str) -> Result<Self, Error> {
+        let Some(rest) = pattern.strip_prefix('/') else {
+            return Err(pattern_error(pattern, "a pattern must start with '/'"));
+        };
+        let mut segments = Vec::new();
+        if !rest.is_empty() {
+            let raw: Vec<&str> = rest.split('/').collect();
+            let last = raw.len().saturating_sub(1);
+            for (i, seg) in raw.iter().enumerate() {
+                segments.push(Self::parse_segment(pattern, seg, i == last)?);
+            }
+        }
+        let mut names: Vec<&str> = segments
+            .iter()
+            .filter_map(|s| match s {
+                Segment::Param(n) => Some(n.as_ref()),
+                _ => None,
+            })
+            .collect();
+        let count = names.len();
+        names.sort_unstable();
+        names.dedup();
+        if names.len() != count {
+            return Err(pattern_error(pattern, "a parameter name is used twice"));
+        }
+        Ok(PathPattern {
+            source: pattern.into(),
+            segments,
+        })
+    }
+
+    fn parse_segment(pattern: &str, seg: &str, is_last: bool) -> Result<Segment, Error> {
+        match seg {
+            "" => Err(pattern_error(
+                pattern,
+                "empty segment ('//' or a trailing '/')",
+            )),
+            "**" if is_last => Ok(Segment::Rest),
+            "**" => Err(pattern_error(pattern, "'**' may only be the last segment")),
+            "*" => Ok(Segment::Any),
+            "." | ".." => Err(pattern_error(pattern, "dot segments are not allowed")),
+            _ => {
+                if let Some(name) = seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                    if is_param_name(name) {
+                        return Ok(Segment::Param(name.into()));
+                    }
+                    return Err(pattern_error(
+                        pattern,
+                        "a parameter name must be letters, digits or '_', not starting with a digit",
+                    ));
+                }
+                let bad = seg.chars().find(|c| {
+                    matches!(c, '{' | '}' | '*' | '%' | '?' | '#' | '\\') || c.is_control()
+                });
+                match bad {
+                    Some(c) => Err(pattern_error(
+                        pattern,
+                        &format!("character {c:?} is not allowed in a literal segment"),
+                    )),
+                    None => Ok(Segment::Literal(seg.into())),
+                }
+            }
+        }
+    }
+
+    /// The pattern as written.
+    pub fn as_str(&self) -> &str {
+        &self.source
+    }
+
+    /// The parameters captured when `segments` match, or `None` when they do not.
+    pub(crate) fn match_segments(
+        &self,
+        segments: &[Cow<'_, str>],
+    ) -> Option<BTreeMap<String, String>> {
+        let mut params = BTreeMap::new();
+        let mut rest = segments;
+        for pattern_segment in &self.segments {
+            match pattern_segment {
+                Segment::Rest => return Some(params),
+                Segment::Literal(lit) => {
+                    let (first, tail) = rest.split_first()?;
+                    if first.as_ref() != lit.as_ref() {
+                        return None;
+                    }
+                    rest = tail;
+                }
+                Segment::Param(name) => {
+                    let (first, tail) = rest.split_first()?;
+                    params.insert(name.to_string(), first.to_string());
+                    rest = tail;
+                }
+                Segment::Any => {
+                    let (_, tail) = rest.split_first()?;
+                    rest = tail;
+                }
+            }
+        }
+        rest.is_empty().then_some(params)
+    }
+
+    /// Normalizes `path` and returns the captured parameters if it matches, `None` otherwise.
+    /// A path that cannot be normalized is an [`ErrorCode::InvalidPath`] error.
+    pub fn captures(&self, path: &str) -> Result<Option<BTreeMap<String, String>>, Error> {
+        let normalized = crate::path::normalize_path(path)?;
+        Ok(self.match_segments(normalized.as_slice()))
+    }
+}
+
+/// What a trie entry marks: pattern `pattern` of rule `rule`, from its `paths` or its `except`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Hit {
+    pub rule: u32,
+    pub except: bool,
+}
+
+#[derive(Debug, Default, Clone)]
+struct Node {
+    /// Literal children, sorted by segment for binary search.
+    literals: Vec<(Box<str>, u32)>,
+    /// The child for `{param}` and `*`.
+    one: Option<u32>,
+    /// Patterns ending in `**` here.
+    rest: Vec<Hit>,
+    /// Patterns ending exactly here.
+    end: Vec<Hit>,
+}
+
+/// Every pattern of a policy in one trie, so a path is walked once for all rules.
+#[derive(Debug, Clone)]
+pub(crate) struct Trie {
+    nodes: Vec<Node>,
+}
+
+impl Trie {
+    pub fn new() -> Self {
+        Trie {
+            nodes: vec![Node::default()],
+        }
+    }
+
+    fn child(&mut self, node: u32, segment: &Segment) -> u32 {
+        let next = self.nodes.len() as u32;
+        let Some(current) = self.nodes.get_mut(node as usize) else {
+            return 0;
+        };
+        match segment {
+            Segment::Literal(lit) => {
+                match current
+                    .literals
+                    .binary_search_by(|(s, _)| s.as_ref().cmp(lit))
+                {
+                    Ok(found) => current.literals.get(found).map_or(0, |(_, n)| *n),
+                    Err(at) => {
+                        current.literals.insert(at, (lit.clone(), next));
+                        self.nodes.push(Node::default());
+                        next
+                    }
+                }
+            }
+            Segment::Param(_) | Segment::Any | Segment::Rest => match current.one {
+                Some(n) => n,
+                None => {
+                    current.one = Some(next);
+                    self.nodes.push(Node::default());
+                    next
+                }
+            },
+        }
+    }
+
+    /// Adds a pattern whose matches mark `hit`.
+    pub fn insert(&mut self, pattern: &PathPattern, hit: Hit) {
+        let mut node = 0u32;
+        for segment in &pattern.segments {
+            if *segment == Segment::Rest {
+                if let Some(n) = self.nodes.get_mut(node as usize) {
+                    n.rest.push(hit);
+                }
+                return;
+            }
+            node = self.child(node, segment);
+        }
+        if let Some(n) = self.nodes.get_mut(node as usize) {
+            n.end.push(hit);
+        }
+    }
+
+    /// Calls `on_hit` for every pattern that matches `segments`.
+    pub fn walk(&self, segments: &[Cow<'_, str>], on_hit: &mut impl FnMut(Hit)) {
+        self.walk_from(0, segments, on_hit);
+    }
+
+    fn walk_from(&self, node: u32, segments: &[Cow<'_, str>], on_hit: &mut impl FnMut(Hit)) {
+        let Some(n) = self.nodes.get(node as usize) else {
+            return;
+        };
+        for &hit in &n.rest {
+            on_hit(hit);
+        }
+        let Some((first, tail)) = segments.split_first() else {
+            for &hit in &n.end {
+                on_hit(hit);
+            }
+            return;
+        };
+        if let Ok(found) = n
+            .literals
+            .binary_search_by(|(s, _)| s.as_ref().cmp(first.as_ref()))
+        {
+            if let Some((_, child)) = n.literals.get(found) {
+                self.walk_from(*child, tail, on_hit);
+            }
+        }
+        if let Some(child) = n.one {
+            self.walk_from(child, tail, on_hit);
+        }
+    }
+}
