@@ -20,6 +20,12 @@ impl Bits {
         }
     }
 
+    pub fn unset(&mut self, bit: usize) {
+        if let Some(word) = self.words.get_mut(bit / 64) {
+            *word &= !(1 << (bit % 64));
+        }
+    }
+
     pub fn get(&self, bit: usize) -> bool {
         self.words
             .get(bit / 64)

@@ -14,10 +14,13 @@
 //! 4. If a matching `deny` rule is satisfied, the request is refused: `denied_by_rule`.
 //! 5. Otherwise, if a matching `allow` rule is satisfied, the request is `allowed`. When several
 //!    are, the first (in document order) that gives data range `all` wins, else the first one.
-//! 6. Otherwise, if `allow` rules match, the answer is `insufficient_scope` with `missing`: the
-//!    smallest set of scopes whose addition would satisfy a matching `allow` rule without
-//!    triggering a `deny` rule (ties: the earlier rule, then the earlier scope in `any_of`). If every
-//!    such addition triggers a `deny` rule, the answer is `denied_by_rule`.
+//! 6. Otherwise, if `allow` rules match, the answer is `insufficient_scope` with `missing`. For
+//!    each matching `allow` rule, a candidate is its `all_of` scopes not held plus, when none of its
+//!    `any_of` is held, one `any_of` scope; scopes that the rest of the candidate brings through
+//!    `implies` are left out. Candidates whose addition would trigger a `deny` rule are skipped;
+//!    the smallest remaining one is `missing` (ties: the earlier rule, then the earlier scope in
+//!    `any_of`). No scope of `missing` can be left out, and without `implies` no smaller set
+//!    exists. If every candidate triggers a `deny` rule, the answer is `denied_by_rule`.
 //! 7. Otherwise nothing covers the endpoint: `no_matching_rule` (deny by default).
 //!
 //! The data range of an allowed request is `own` when every scope of the grant that appears in the
@@ -685,6 +688,21 @@ impl Policy {
         })
     }
 
+    /// `mask` plus `added` and everything `added` implies.
+    fn with_added(&self, mask: &Bits, added: &Bits) -> Bits {
+        let mut extended = mask.clone();
+        extended.union_with(&Self::close(added, &self.closure, self.width()));
+        extended
+    }
+
+    fn some_allow_satisfied(&self, candidates: &Bits, mask: &Bits) -> bool {
+        candidates.ones().any(|r| {
+            self.rules
+                .get(r)
+                .is_some_and(|rule| rule.effect == Effect::Allow && rule.satisfied_by(mask))
+        })
+    }
+
     /// The smallest addition to `mask` that satisfies a matching allow rule without a deny.
     fn smallest_addition(&self, candidates: &Bits, mask: &Bits) -> Result<(usize, Bits), Option<usize>> {
         let mut best: Option<(usize, Bits, u32)> = None;
@@ -713,11 +731,19 @@ impl Policy {
                     .collect()
             };
             for option in options {
-                let mut extended = mask.clone();
-                extended.union_with(&Self::close(&option, &self.closure, self.width()));
+                let extended = self.with_added(mask, &option);
                 if let Some(deny) = self.first_deny(candidates, &extended) {
                     blocking.get_or_insert(deny);
                     continue;
+                }
+                // Leave out what the rest already brings through `implies`.
+                let mut option = option;
+                for bit in option.clone().ones() {
+                    let mut fewer = option.clone();
+                    fewer.unset(bit);
+                    if self.some_allow_satisfied(candidates, &self.with_added(mask, &fewer)) {
+                        option = fewer;
+                    }
                 }
                 let size = option.count();
                 if best.as_ref().is_none_or(|(_, _, s)| size < *s) {
