@@ -75,17 +75,25 @@ impl Bits {
 
     /// The indexes of the set bits, in increasing order.
     pub fn ones(&self) -> impl Iterator<Item = usize> + '_ {
-        self.words.iter().enumerate().flat_map(|(i, &word)| {
-            let mut w = word;
-            std::iter::from_fn(move || {
-                if w == 0 {
-                    return None;
-                }
-                let bit = w.trailing_zeros() as usize;
-                w &= w - 1;
-                Some(i * 64 + bit)
-            })
-        })
+        ones(&self.words)
+    }
+
+    /// Whether the set bits of `self & other` are all in `within` (and there is at least one).
+    pub fn and_nonempty_within(&self, other: &Bits, within: &Bits) -> bool {
+        let mut any = false;
+        for ((a, b), w) in self
+            .words
+            .iter()
+            .zip(other.words.iter())
+            .zip(within.words.iter())
+        {
+            let both = a & b;
+            if both & !w != 0 {
+                return false;
+            }
+            any |= both != 0;
+        }
+        any
     }
 
     pub fn words(&self) -> &[u64] {
@@ -94,5 +102,63 @@ impl Bits {
 
     pub fn words_mut(&mut self) -> &mut [u64] {
         &mut self.words
+    }
+}
+
+/// The indexes of the set bits of `words`, in increasing order.
+pub(crate) fn ones(words: &[u64]) -> impl Iterator<Item = usize> + '_ {
+    words.iter().enumerate().flat_map(|(i, &word)| {
+        let mut w = word;
+        std::iter::from_fn(move || {
+            if w == 0 {
+                return None;
+            }
+            let bit = w.trailing_zeros() as usize;
+            w &= w - 1;
+            Some(i * 64 + bit)
+        })
+    })
+}
+
+/// A rule set for one evaluation: on the stack for policies of up to 256 rules.
+#[derive(Debug, Clone)]
+pub(crate) enum RuleSet {
+    Inline([u64; 4]),
+    Heap(Vec<u64>),
+}
+
+impl RuleSet {
+    /// An empty set able to hold `len` rules.
+    pub fn empty(len: usize) -> Self {
+        let words = len.div_ceil(64);
+        if words <= 4 {
+            RuleSet::Inline([0; 4])
+        } else {
+            RuleSet::Heap(vec![0; words])
+        }
+    }
+
+    pub fn words(&self) -> &[u64] {
+        match self {
+            RuleSet::Inline(w) => w,
+            RuleSet::Heap(w) => w,
+        }
+    }
+
+    pub fn words_mut(&mut self) -> &mut [u64] {
+        match self {
+            RuleSet::Inline(w) => w,
+            RuleSet::Heap(w) => w,
+        }
+    }
+
+    pub fn set(&mut self, bit: usize) {
+        if let Some(word) = self.words_mut().get_mut(bit / 64) {
+            *word |= 1 << (bit % 64);
+        }
+    }
+
+    pub fn ones(&self) -> impl Iterator<Item = usize> + '_ {
+        ones(self.words())
     }
 }

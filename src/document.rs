@@ -292,11 +292,7 @@ impl ShapeCheck {
             let at = format!("/{}", pointer_token(key));
             match key.as_str() {
                 "$schema" | "name" | "description" => self.string(field, &at),
-                "version" => {
-                    if !field.is_u64() {
-                        self.wrong_type(&at, "a positive integer", field);
-                    }
-                }
+                "version" if !field.is_u64() => self.wrong_type(&at, "a positive integer", field),
                 "scopes" => self.scopes(field, &at),
                 "roles" => self.roles(field, &at),
                 "default_scopes" => match field {
@@ -334,10 +330,8 @@ impl ShapeCheck {
                 match key.as_str() {
                     "description" => self.string(field, &field_at),
                     "subject" => self.one_of(field, &field_at, &["end_user", "machine", "any"]),
-                    "client_safe" => {
-                        if !field.is_boolean() {
-                            self.wrong_type(&field_at, "a boolean", field);
-                        }
+                    "client_safe" if !field.is_boolean() => {
+                        self.wrong_type(&field_at, "a boolean", field)
                     }
                     "implies" => self.string_list(field, &field_at),
                     _ => {}
@@ -397,13 +391,26 @@ impl PolicyDocument {
     /// Semantic checks (unknown scopes, cycles, patterns, ...) happen when a
     /// [`Policy`](crate::Policy) is built from the document.
     pub fn from_json(json: &str) -> Result<Self, Error> {
-        let value: Value = serde_json::from_str(json).map_err(|e| {
-            Error::new(
-                ErrorCode::InvalidJson,
-                format!("policy is not valid JSON: {e}"),
-            )
-        })?;
-        Self::from_value(value)
+        // The common case, a well-formed document, is read straight into the types; the walk that
+        // names every problem runs only when that fails.
+        match serde_json::from_str::<PolicyDocument>(json) {
+            Ok(document) => Ok(document),
+            Err(typed_error) => {
+                let value: Value = serde_json::from_str(json).map_err(|e| {
+                    Error::new(
+                        ErrorCode::InvalidJson,
+                        format!("policy is not valid JSON: {e}"),
+                    )
+                })?;
+                Err(Self::from_value(value).err().unwrap_or_else(|| {
+                    Error::invalid_policy(vec![Error::new(
+                        ErrorCode::InvalidValue,
+                        typed_error.to_string(),
+                    )
+                    .at("")])
+                }))
+            }
+        }
     }
 
     /// Like [`from_json`](Self::from_json), from an already parsed JSON value.
@@ -416,7 +423,9 @@ impl PolicyDocument {
             return Err(Error::invalid_policy(check.problems));
         }
         serde_json::from_value(value).map_err(|e| {
-            Error::invalid_policy(vec![Error::new(ErrorCode::InvalidValue, e.to_string()).at("")])
+            Error::invalid_policy(vec![
+                Error::new(ErrorCode::InvalidValue, e.to_string()).at("")
+            ])
         })
     }
 

@@ -26,32 +26,93 @@ use crate::error::{Error, ErrorCode};
 /// assert_eq!(path.to_string(), "/v1/wallets/43");
 /// # Ok::<(), scopegate::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct NormalizedPath<'a> {
-    segments: Vec<Cow<'a, str>>,
+    repr: Repr<'a>,
+}
+
+#[derive(Debug, Clone)]
+enum Repr<'a> {
+    /// The raw path (after the leading `/`) needed no decoding and has no dot segments: its
+    /// non-empty `/`-separated pieces are the segments. No allocation.
+    Clean(&'a str),
+    /// Decoded and dot-resolved segments.
+    Decoded(Vec<Cow<'a, str>>),
+}
+
+/// Iterator over the segments of a [`NormalizedPath`].
+#[derive(Debug, Clone)]
+pub struct Segments<'p> {
+    inner: SegmentsInner<'p>,
+}
+
+#[derive(Debug, Clone)]
+enum SegmentsInner<'p> {
+    Clean(std::str::Split<'p, char>),
+    Decoded(std::slice::Iter<'p, Cow<'p, str>>),
+}
+
+impl<'p> Iterator for Segments<'p> {
+    type Item = &'p str;
+
+    fn next(&mut self) -> Option<&'p str> {
+        match &mut self.inner {
+            SegmentsInner::Clean(split) => split.find(|s| !s.is_empty()),
+            SegmentsInner::Decoded(iter) => iter.next().map(|s| s.as_ref()),
+        }
+    }
 }
 
 impl<'a> NormalizedPath<'a> {
     /// The decoded segments, in order.
-    pub fn segments(&self) -> impl Iterator<Item = &str> {
-        self.segments.iter().map(|s| s.as_ref())
-    }
-
-    pub(crate) fn as_slice(&self) -> &[Cow<'a, str>] {
-        &self.segments
+    pub fn segments(&self) -> Segments<'_> {
+        let inner = match &self.repr {
+            Repr::Clean(raw) => SegmentsInner::Clean(raw.split('/')),
+            Repr::Decoded(list) => SegmentsInner::Decoded(list.iter()),
+        };
+        Segments { inner }
     }
 }
+
+impl NormalizedPath<'_> {
+    /// Calls `f` with the segments as a slice, on the stack for paths of up to 16 segments.
+    pub(crate) fn with_segments<R>(&self, f: impl FnOnce(&[&str]) -> R) -> R {
+        let mut inline = [""; 16];
+        let mut count = 0;
+        let mut iter = self.segments();
+        for (slot, segment) in inline.iter_mut().zip(iter.by_ref()) {
+            *slot = segment;
+            count += 1;
+        }
+        if count < inline.len() {
+            return f(inline.get(..count).unwrap_or_default());
+        }
+        let mut all: Vec<&str> = inline.to_vec();
+        all.extend(iter);
+        f(&all)
+    }
+}
+
+impl PartialEq for NormalizedPath<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.segments().eq(other.segments())
+    }
+}
+
+impl Eq for NormalizedPath<'_> {}
 
 impl fmt::Display for NormalizedPath<'_> {
     /// The canonical path: `/` followed by the segments joined with `/`. Decoded characters are
     /// written as they are (no re-encoding).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.segments.is_empty() {
-            return f.write_str("/");
-        }
-        for segment in &self.segments {
+        let mut empty = true;
+        for segment in self.segments() {
+            empty = false;
             f.write_str("/")?;
             f.write_str(segment)?;
+        }
+        if empty {
+            f.write_str("/")?;
         }
         Ok(())
     }
@@ -59,7 +120,10 @@ impl fmt::Display for NormalizedPath<'_> {
 
 fn invalid(path: &str, why: &str) -> Error {
     let shown: String = path.chars().take(200).collect();
-    Error::new(ErrorCode::InvalidPath, format!("invalid path {shown:?}: {why}"))
+    Error::new(
+        ErrorCode::InvalidPath,
+        format!("invalid path {shown:?}: {why}"),
+    )
 }
 
 fn hex_value(byte: u8) -> Option<u8> {
@@ -69,6 +133,10 @@ fn hex_value(byte: u8) -> Option<u8> {
         b'A'..=b'F' => Some(byte - b'A' + 10),
         _ => None,
     }
+}
+
+fn is_dot_segment(segment: Option<&[u8]>) -> bool {
+    matches!(segment, Some(b".") | Some(b".."))
 }
 
 /// Checks a raw byte of a path (before decoding).
@@ -126,11 +194,37 @@ fn decode_segment<'a>(path: &str, raw: &'a str) -> Result<Cow<'a, str>, Error> {
 /// # Ok::<(), scopegate::Error>(())
 /// ```
 pub fn normalize_path(path: &str) -> Result<NormalizedPath<'_>, Error> {
-    let end = path.find(['?', '#']).unwrap_or(path.len());
+    // One pass: find the end of the path, and whether it needs decoding or dot removal.
+    let bytes = path.as_bytes();
+    let mut end = bytes.len();
+    let mut plain = true;
+    let mut segment_start = 0;
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            b'?' | b'#' => {
+                end = i;
+                break;
+            }
+            b'/' => {
+                plain &= !is_dot_segment(bytes.get(segment_start..i));
+                segment_start = i + 1;
+            }
+            b'%' | b'\\' | 0x00..=0x1F | 0x7F => plain = false,
+            _ => {}
+        }
+        i += 1;
+    }
+    plain &= !is_dot_segment(bytes.get(segment_start..end));
     let raw = path.get(..end).unwrap_or("");
     let Some(rest) = raw.strip_prefix('/') else {
         return Err(invalid(path, "a path must start with '/'"));
     };
+    if plain {
+        return Ok(NormalizedPath {
+            repr: Repr::Clean(rest),
+        });
+    }
     let mut segments: Vec<Cow<'_, str>> = Vec::with_capacity(8);
     for raw_segment in rest.split('/') {
         let segment = decode_segment(path, raw_segment)?;
@@ -142,5 +236,7 @@ pub fn normalize_path(path: &str) -> Result<NormalizedPath<'_>, Error> {
             _ => segments.push(segment),
         }
     }
-    Ok(NormalizedPath { segments })
+    Ok(NormalizedPath {
+        repr: Repr::Decoded(segments),
+    })
 }

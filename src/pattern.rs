@@ -13,7 +13,6 @@
 //! `\` or control characters, and may not be `.` or `..`; empty segments (`//`, a trailing `/`)
 //! are refused. Patterns are matched against [normalized](crate::normalize_path) paths.
 
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use crate::error::{Error, ErrorCode};
@@ -129,41 +128,36 @@ impl PathPattern {
     }
 
     /// The parameters captured when `segments` match, or `None` when they do not.
-    pub(crate) fn match_segments(
+    pub(crate) fn match_segments<'s>(
         &self,
-        segments: &[Cow<'_, str>],
+        mut segments: impl Iterator<Item = &'s str>,
     ) -> Option<BTreeMap<String, String>> {
         let mut params = BTreeMap::new();
-        let mut rest = segments;
         for pattern_segment in &self.segments {
             match pattern_segment {
                 Segment::Rest => return Some(params),
                 Segment::Literal(lit) => {
-                    let (first, tail) = rest.split_first()?;
-                    if first.as_ref() != lit.as_ref() {
+                    if segments.next()? != lit.as_ref() {
                         return None;
                     }
-                    rest = tail;
                 }
                 Segment::Param(name) => {
-                    let (first, tail) = rest.split_first()?;
-                    params.insert(name.to_string(), first.to_string());
-                    rest = tail;
+                    let value = segments.next()?;
+                    params.insert(name.to_string(), value.to_string());
                 }
                 Segment::Any => {
-                    let (_, tail) = rest.split_first()?;
-                    rest = tail;
+                    segments.next()?;
                 }
             }
         }
-        rest.is_empty().then_some(params)
+        segments.next().is_none().then_some(params)
     }
 
     /// Normalizes `path` and returns the captured parameters if it matches, `None` otherwise.
     /// A path that cannot be normalized is an [`ErrorCode::InvalidPath`] error.
     pub fn captures(&self, path: &str) -> Result<Option<BTreeMap<String, String>>, Error> {
         let normalized = crate::path::normalize_path(path)?;
-        Ok(self.match_segments(normalized.as_slice()))
+        Ok(self.match_segments(normalized.segments()))
     }
 }
 
@@ -247,33 +241,36 @@ impl Trie {
     }
 
     /// Calls `on_hit` for every pattern that matches `segments`.
-    pub fn walk(&self, segments: &[Cow<'_, str>], on_hit: &mut impl FnMut(Hit)) {
+    pub fn walk<'s, I>(&self, segments: I, on_hit: &mut impl FnMut(Hit))
+    where
+        I: Iterator<Item = &'s str> + Clone,
+    {
         self.walk_from(0, segments, on_hit);
     }
 
-    fn walk_from(&self, node: u32, segments: &[Cow<'_, str>], on_hit: &mut impl FnMut(Hit)) {
+    fn walk_from<'s, I>(&self, node: u32, mut segments: I, on_hit: &mut impl FnMut(Hit))
+    where
+        I: Iterator<Item = &'s str> + Clone,
+    {
         let Some(n) = self.nodes.get(node as usize) else {
             return;
         };
         for &hit in &n.rest {
             on_hit(hit);
         }
-        let Some((first, tail)) = segments.split_first() else {
+        let Some(first) = segments.next() else {
             for &hit in &n.end {
                 on_hit(hit);
             }
             return;
         };
-        if let Ok(found) = n
-            .literals
-            .binary_search_by(|(s, _)| s.as_ref().cmp(first.as_ref()))
-        {
+        if let Ok(found) = n.literals.binary_search_by(|(s, _)| s.as_ref().cmp(first)) {
             if let Some((_, child)) = n.literals.get(found) {
-                self.walk_from(*child, tail, on_hit);
+                self.walk_from(*child, segments.clone(), on_hit);
             }
         }
         if let Some(child) = n.one {
-            self.walk_from(child, tail, on_hit);
+            self.walk_from(child, segments, on_hit);
         }
     }
 }

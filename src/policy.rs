@@ -31,7 +31,7 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::bits::Bits;
+use crate::bits::{Bits, RuleSet};
 use crate::decision::{DataRange, Decision, Reason};
 use crate::document::{
     pointer_token, DefaultScopes, Effect, PolicyDocument, RuleDefinition, ScopeDefinition, Subject,
@@ -39,7 +39,7 @@ use crate::document::{
 };
 use crate::error::{Error, ErrorCode};
 use crate::grant::Grant;
-use crate::path::normalize_path;
+use crate::path::{normalize_path, NormalizedPath};
 use crate::pattern::{Hit, PathPattern, Trie};
 use crate::scope::{is_scope_token, ScopeSet};
 
@@ -324,7 +324,10 @@ impl Policy {
                 );
             }
             let mut paths = Vec::with_capacity(rule.paths.len());
-            for (field, list, except) in [("paths", &rule.paths, false), ("except", &rule.except, true)] {
+            for (field, list, except) in [
+                ("paths", &rule.paths, false),
+                ("except", &rule.except, true),
+            ] {
                 for (p, source) in list.iter().enumerate() {
                     match PathPattern::parse(source) {
                         Ok(pattern) => {
@@ -523,7 +526,11 @@ impl Policy {
         mask
     }
 
-    fn role_contributions(&self, names: &[&ScopeSet], granted: &Bits) -> BTreeMap<String, ScopeSet> {
+    fn role_contributions(
+        &self,
+        names: &[&ScopeSet],
+        granted: &Bits,
+    ) -> BTreeMap<String, ScopeSet> {
         let mut out = BTreeMap::new();
         for set in names {
             for name in set.iter() {
@@ -640,47 +647,54 @@ impl Policy {
     }
 
     /// The rules that apply to `method` on a normalized path, as a rule set.
-    fn matching_rules(&self, method: &str, segments: &[Cow<'_, str>]) -> Bits {
+    fn matching_rules(&self, method: &str, path: &NormalizedPath<'_>) -> RuleSet {
+        path.with_segments(|segments| self.matching_rules_on(method, segments))
+    }
+
+    fn matching_rules_on(&self, method: &str, segments: &[&str]) -> RuleSet {
         let lookup = if method == "HEAD" && !self.head_named {
             "GET"
         } else {
             method
         };
-        let mut by_method = self.any_method.clone();
-        if let Some((_, set)) = self.methods.iter().find(|(name, _)| name == lookup) {
-            by_method.union_with(set);
-        }
-        let mut matched = Bits::with_len(self.rules.len());
-        let mut excepted = Bits::with_len(self.rules.len());
-        self.trie.walk(segments, &mut |hit| {
+        let by_method = self
+            .methods
+            .iter()
+            .find(|(name, _)| name == lookup)
+            .map(|(_, set)| set.words());
+        let mut matched = RuleSet::empty(self.rules.len());
+        let mut excepted = RuleSet::empty(self.rules.len());
+        self.trie.walk(segments.iter().copied(), &mut |hit| {
             if hit.except {
                 excepted.set(hit.rule as usize);
             } else {
                 matched.set(hit.rule as usize);
             }
         });
-        for ((m, e), b) in matched
+        let any_method = self.any_method.words();
+        for (w, (m, e)) in matched
             .words_mut()
             .iter_mut()
             .zip(excepted.words())
-            .zip(by_method.words())
+            .enumerate()
         {
-            *m &= !e & b;
+            let method_word = by_method.and_then(|b| b.get(w)).copied().unwrap_or(0);
+            let any_word = any_method.get(w).copied().unwrap_or(0);
+            *m &= !e & (method_word | any_word);
         }
         matched
     }
 
     fn data_range(&self, rule: &CompiledRule, mask: &Bits) -> DataRange {
-        let satisfying = rule.named.and(mask);
-        if !satisfying.is_empty() && satisfying.is_subset(&self.end_user) {
+        if rule.named.and_nonempty_within(mask, &self.end_user) {
             DataRange::Own
         } else {
             DataRange::All
         }
     }
 
-    /// Whether adding nothing to `mask` would make a matching deny rule apply.
-    fn first_deny(&self, candidates: &Bits, mask: &Bits) -> Option<usize> {
+    /// The first matching deny rule that `mask` satisfies.
+    fn first_deny(&self, candidates: &RuleSet, mask: &Bits) -> Option<usize> {
         candidates.ones().find(|&r| {
             self.rules
                 .get(r)
@@ -695,7 +709,7 @@ impl Policy {
         extended
     }
 
-    fn some_allow_satisfied(&self, candidates: &Bits, mask: &Bits) -> bool {
+    fn some_allow_satisfied(&self, candidates: &RuleSet, mask: &Bits) -> bool {
         candidates.ones().any(|r| {
             self.rules
                 .get(r)
@@ -704,7 +718,11 @@ impl Policy {
     }
 
     /// The smallest addition to `mask` that satisfies a matching allow rule without a deny.
-    fn smallest_addition(&self, candidates: &Bits, mask: &Bits) -> Result<(usize, Bits), Option<usize>> {
+    fn smallest_addition(
+        &self,
+        candidates: &RuleSet,
+        mask: &Bits,
+    ) -> Result<(usize, Bits), Option<usize>> {
         let mut best: Option<(usize, Bits, u32)> = None;
         let mut blocking: Option<usize> = None;
         for r in candidates.ones() {
@@ -771,7 +789,7 @@ impl Policy {
             Ok(p) => p,
             Err(_) => return (Outcome::InvalidPath, None),
         };
-        let candidates = self.matching_rules(method, normalized.as_slice());
+        let candidates = self.matching_rules(method, &normalized);
         if let Some(rule) = self.first_deny(&candidates, mask) {
             return (Outcome::Denied { rule }, Some(normalized));
         }
@@ -839,10 +857,16 @@ impl Policy {
         let mask = self.mask_of(grant);
         let (outcome, normalized) = self.evaluate(method, path, &mask, true);
         let params = |rule: usize| {
-            let segments = normalized.as_ref().map(|n| n.as_slice()).unwrap_or_default();
+            let Some(normalized) = normalized.as_ref() else {
+                return BTreeMap::new();
+            };
             self.rules
                 .get(rule)
-                .and_then(|r| r.paths.iter().find_map(|p| p.match_segments(segments)))
+                .and_then(|r| {
+                    r.paths
+                        .iter()
+                        .find_map(|p| p.match_segments(normalized.segments()))
+                })
                 .unwrap_or_default()
         };
         let rule_id = |rule: usize| self.document.rules.get(rule).map(|r| r.id.clone());
@@ -853,7 +877,8 @@ impl Policy {
             ),
             Outcome::InvalidPath => Decision::refused(
                 Reason::InvalidPath,
-                r#"Bearer error="invalid_request", error_description="invalid request path""#.into(),
+                r#"Bearer error="invalid_request", error_description="invalid request path""#
+                    .into(),
             ),
             Outcome::NoMatch => Decision::refused(
                 Reason::NoMatchingRule,
@@ -939,7 +964,7 @@ impl Policy {
             ));
         }
         let normalized = normalize_path(path)?;
-        let candidates = self.matching_rules(method, normalized.as_slice());
+        let candidates = self.matching_rules(method, &normalized);
         let empty = Bits::with_len(self.width());
         let mut sets: Vec<Bits> = Vec::new();
         for r in candidates.ones() {

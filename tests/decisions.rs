@@ -31,7 +31,12 @@ fn decision_tables_hold() {
             }
         }
     }
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     assert!(count >= 90, "only {count} cases ran");
 }
 
@@ -39,7 +44,11 @@ fn decision_tables_hold() {
 fn example_tables_have_at_least_thirty_cases_each() {
     for (name, table) in common::decision_tables() {
         if table.policy.starts_with("examples/") {
-            assert!(table.cases.len() >= 30, "{name} has {} cases", table.cases.len());
+            assert!(
+                table.cases.len() >= 30,
+                "{name} has {} cases",
+                table.cases.len()
+            );
         }
     }
 }
@@ -134,7 +143,10 @@ fn transport_and_client_safety() {
     let base = policy.expand(&ScopeSet::parse("base").unwrap());
     let upload = policy.expand(&ScopeSet::parse("files upload_files").unwrap());
     assert!(policy.query_transport_allowed(&files));
-    assert!(!policy.query_transport_allowed(&base), "base implies files but is not query-safe");
+    assert!(
+        !policy.query_transport_allowed(&base),
+        "base implies files but is not query-safe"
+    );
     assert!(!policy.query_transport_allowed(&upload));
     assert!(!policy.query_transport_allowed(&policy.expand(&ScopeSet::new())));
     assert_eq!(policy.client_unsafe_scopes(&base).to_string(), "base");

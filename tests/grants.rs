@@ -23,7 +23,8 @@ struct GrantTable {
 
 #[test]
 fn grant_table_holds() {
-    let table: GrantTable = serde_json::from_str(&common::read("tests/tables/grants.json")).unwrap();
+    let table: GrantTable =
+        serde_json::from_str(&common::read("tests/tables/grants.json")).unwrap();
     assert!(table.cases.len() >= 10);
     for (i, case) in table.cases.iter().enumerate() {
         let policy = Policy::from_json(&common::read(&case.policy)).unwrap();
@@ -65,7 +66,10 @@ fn expand_reports_unknown_names_and_roles() {
     let grant = policy.expand(&ScopeSet::parse("profile compliance_officer").unwrap());
     assert_eq!(grant.granted().to_string(), "legal read_all");
     assert_eq!(grant.dropped().to_string(), "profile");
-    assert_eq!(grant.roles()["compliance_officer"].to_string(), "legal read_all");
+    assert_eq!(
+        grant.roles()["compliance_officer"].to_string(),
+        "legal read_all"
+    );
     assert!(!grant.defaulted());
     assert!(grant.has("legal"));
 }

@@ -50,7 +50,10 @@ fn every_problem_is_reported_with_code_and_pointer() {
                 .map(|p| (p.code().as_str().to_string(), p.pointer().map(String::from)))
                 .collect()
         } else {
-            vec![(err.code().as_str().to_string(), err.pointer().map(String::from))]
+            vec![(
+                err.code().as_str().to_string(),
+                err.pointer().map(String::from),
+            )]
         };
         assert_eq!(found, case.problems, "{}: {err}", case.note);
         for problem in err.problems() {
@@ -116,7 +119,12 @@ fn the_schema_matches_the_rust_types() {
 
     let schema: Value = serde_json::from_str(&common::read("policy.schema.json")).unwrap();
     let keys = |v: &Value| -> Vec<String> {
-        let mut k: Vec<String> = v["properties"].as_object().unwrap().keys().cloned().collect();
+        let mut k: Vec<String> = v["properties"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect();
         k.sort();
         k
     };
@@ -126,13 +134,19 @@ fn the_schema_matches_the_rust_types() {
         k
     };
     assert_eq!(keys(&schema), sorted(&full));
-    assert_eq!(keys(&schema["$defs"]["scope"]), sorted(&full["scopes"]["a"]));
+    assert_eq!(
+        keys(&schema["$defs"]["scope"]),
+        sorted(&full["scopes"]["a"])
+    );
     assert_eq!(keys(&schema["$defs"]["rule"]), sorted(&full["rules"][0]));
 }
 
 #[test]
 fn documents_round_trip_through_json() {
-    for file in ["examples/policies/banking.json", "examples/policies/partner.json"] {
+    for file in [
+        "examples/policies/banking.json",
+        "examples/policies/partner.json",
+    ] {
         let document = PolicyDocument::from_json(&common::read(file)).unwrap();
         let again = PolicyDocument::from_json(&document.to_json()).unwrap();
         assert_eq!(document, again);

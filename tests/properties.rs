@@ -164,7 +164,10 @@ impl RefPolicy {
             .map(|(i, s)| {
                 let implies: Vec<&str> = s.implies.iter().map(|&j| NAMES[j]).collect();
                 let subject = if s.end_user { "end_user" } else { "machine" };
-                (NAMES[i].to_string(), json!({"subject": subject, "implies": implies}))
+                (
+                    NAMES[i].to_string(),
+                    json!({"subject": subject, "implies": implies}),
+                )
             })
             .collect();
         let rules: Vec<Value> = self
@@ -201,7 +204,11 @@ impl RefPolicy {
     }
 
     fn pattern_matches(pattern: &str, segments: &[&str]) -> bool {
-        let parts: Vec<&str> = pattern.split('/').skip(1).filter(|p| !p.is_empty()).collect();
+        let parts: Vec<&str> = pattern
+            .split('/')
+            .skip(1)
+            .filter(|p| !p.is_empty())
+            .collect();
         fn go(parts: &[&str], segments: &[&str]) -> bool {
             match parts.first() {
                 None => segments.is_empty(),
@@ -209,7 +216,8 @@ impl RefPolicy {
                 Some(p) => match segments.first() {
                     None => false,
                     Some(s) => {
-                        (p.starts_with('{') || *p == "*" || p == s) && go(&parts[1..], &segments[1..])
+                        (p.starts_with('{') || *p == "*" || p == s)
+                            && go(&parts[1..], &segments[1..])
                     }
                 },
             }
@@ -219,10 +227,20 @@ impl RefPolicy {
 
     fn matches(&self, rule: &RefRule, method: &str, segments: &[&str]) -> bool {
         let names_head = self.rules.iter().any(|r| r.methods.contains(&"HEAD"));
-        let method = if method == "HEAD" && !names_head { "GET" } else { method };
+        let method = if method == "HEAD" && !names_head {
+            "GET"
+        } else {
+            method
+        };
         (rule.methods.contains(&"*") || rule.methods.contains(&method))
-            && rule.paths.iter().any(|p| Self::pattern_matches(p, segments))
-            && !rule.except.iter().any(|p| Self::pattern_matches(p, segments))
+            && rule
+                .paths
+                .iter()
+                .any(|p| Self::pattern_matches(p, segments))
+            && !rule
+                .except
+                .iter()
+                .any(|p| Self::pattern_matches(p, segments))
     }
 
     fn satisfied(rule: &RefRule, held: &BTreeSet<usize>) -> bool {
@@ -243,7 +261,10 @@ impl RefPolicy {
             .enumerate()
             .filter(|(_, r)| self.matches(r, method, segments))
             .collect();
-        if let Some((i, _)) = matching.iter().find(|(_, r)| !r.allow && Self::satisfied(r, held)) {
+        if let Some((i, _)) = matching
+            .iter()
+            .find(|(_, r)| !r.allow && Self::satisfied(r, held))
+        {
             return (Reason::DeniedByRule, Some(*i), None);
         }
         let satisfied: Vec<(usize, DataRange)> = matching
@@ -285,16 +306,24 @@ impl RefPolicy {
             .iter()
             .filter(|r| self.matches(r, method, segments))
             .collect();
-        !matching.iter().any(|r| !r.allow && Self::satisfied(r, held))
+        !matching
+            .iter()
+            .any(|r| !r.allow && Self::satisfied(r, held))
             && matching.iter().any(|r| r.allow && Self::satisfied(r, held))
     }
 
     /// The smallest number of scopes whose addition allows the request (brute force).
-    fn smallest_addition(&self, method: &str, segments: &[&str], held: &BTreeSet<usize>) -> Option<u32> {
+    fn smallest_addition(
+        &self,
+        method: &str,
+        segments: &[&str],
+        held: &BTreeSet<usize>,
+    ) -> Option<u32> {
         (0u32..(1 << self.scopes.len()))
             .filter(|subset| {
-                let extra: BTreeSet<usize> =
-                    (0..self.scopes.len()).filter(|b| subset & (1 << b) != 0).collect();
+                let extra: BTreeSet<usize> = (0..self.scopes.len())
+                    .filter(|b| subset & (1 << b) != 0)
+                    .collect();
                 let mask = self.closure(&held.union(&extra).copied().collect());
                 self.decide_plain(method, segments, &mask)
             })
@@ -306,28 +335,32 @@ impl RefPolicy {
 fn ref_policy(with_implies: bool) -> impl Strategy<Value = RefPolicy> {
     let scope = (any::<bool>(), proptest::collection::vec(0usize..6, 0..2));
     let segment = proptest::sample::select(&["a", "b", "c", "{p}", "*"][..]);
-    let pattern = (proptest::collection::vec(segment, 0..3), any::<bool>()).prop_map(|(segs, rest)| {
-        let mut p = String::new();
-        for (i, s) in segs.into_iter().enumerate() {
-            p.push('/');
-            if s == "{p}" {
-                p.push_str(&format!("{{p{i}}}"));
-            } else {
-                p.push_str(s);
+    let pattern =
+        (proptest::collection::vec(segment, 0..3), any::<bool>()).prop_map(|(segs, rest)| {
+            let mut p = String::new();
+            for (i, s) in segs.into_iter().enumerate() {
+                p.push('/');
+                if s == "{p}" {
+                    p.push_str(&format!("{{p{i}}}"));
+                } else {
+                    p.push_str(s);
+                }
             }
-        }
-        if rest {
-            p.push_str("/**");
-        }
-        if p.is_empty() {
-            p.push('/');
-        }
-        p
-    });
+            if rest {
+                p.push_str("/**");
+            }
+            if p.is_empty() {
+                p.push('/');
+            }
+            p
+        });
     let names = proptest::collection::vec(0usize..6, 0..3);
     let rule = (
         proptest::bool::weighted(0.8),
-        proptest::collection::vec(proptest::sample::select(&["GET", "POST", "HEAD", "*"][..]), 1..3),
+        proptest::collection::vec(
+            proptest::sample::select(&["GET", "POST", "HEAD", "*"][..]),
+            1..3,
+        ),
         proptest::collection::vec(pattern.clone(), 1..3),
         proptest::collection::vec(pattern, 0..2),
         names.clone(),
@@ -366,8 +399,11 @@ fn ref_policy(with_implies: bool) -> impl Strategy<Value = RefPolicy> {
 fn request() -> impl Strategy<Value = (&'static str, String, Vec<usize>)> {
     (
         proptest::sample::select(&["GET", "POST", "HEAD", "PUT"][..]),
-        proptest::collection::vec(proptest::sample::select(&["a", "b", "c", "d", ".", ".."][..]), 0..4)
-            .prop_map(|segs| format!("/{}", segs.join("/"))),
+        proptest::collection::vec(
+            proptest::sample::select(&["a", "b", "c", "d", ".", ".."][..]),
+            0..4,
+        )
+        .prop_map(|segs| format!("/{}", segs.join("/"))),
         proptest::collection::vec(0usize..6, 0..4),
     )
 }
