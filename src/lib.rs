@@ -107,6 +107,19 @@
 //! those whose `except` patterns match, keeps the rules naming the method, then checks each
 //! candidate's `all_of`/`any_of` masks against the grant's mask in document order.
 
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        clippy::panic,
+        clippy::todo,
+        clippy::unimplemented
+    )
+)]
+#![warn(missing_docs)]
+
 mod bits;
 mod decision;
 mod document;
