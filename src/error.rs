@@ -46,6 +46,8 @@ pub enum ErrorCode {
     InvalidMethod,
     /// A request path cannot be evaluated safely (encoded slash, backslash, NUL, bad escape, ...).
     InvalidPath,
+    /// A value passed from JavaScript has the wrong type (a number where a string is expected, ...).
+    InvalidArgument,
 }
 
 impl ErrorCode {
@@ -71,6 +73,7 @@ impl ErrorCode {
             ErrorCode::InvalidPattern => "invalid_pattern",
             ErrorCode::InvalidMethod => "invalid_method",
             ErrorCode::InvalidPath => "invalid_path",
+            ErrorCode::InvalidArgument => "invalid_argument",
         }
     }
 }
