@@ -46,6 +46,38 @@ pub enum ErrorCode {
     InvalidMethod,
     /// A request path cannot be evaluated safely (encoded slash, backslash, NUL, bad escape, ...).
     InvalidPath,
+    /// A token's `exp` has passed (or it is older than `max_token_age`).
+    TokenExpired,
+    /// A token's `nbf` is still in the future.
+    TokenNotYetValid,
+    /// A token's signature does not verify with the selected key.
+    InvalidSignature,
+    /// A token's `alg` is unknown, unsupported, not allowed by the options, or wrong for the key.
+    AlgorithmNotAllowed,
+    /// No configured key matches the token's `kid`, or several keys do and the token names none.
+    KeyNotFound,
+    /// A token claim or header parameter has the wrong type or a refused value; see [`Error::claim`].
+    ClaimInvalid,
+    /// A required token claim is absent; see [`Error::claim`].
+    ClaimMissing,
+    /// A verification key cannot be used (malformed, private, too small, wrong curve, wrong `use`).
+    InvalidKey,
+    /// A token is not a well-formed compact JWS carrying a JSON object (parts, base64url, JSON, UTF-8, duplicate keys).
+    MalformedToken,
+    /// A token is well formed but uses a feature scopegate refuses (JWE, `crit`, key-location headers).
+    UnsupportedToken,
+    /// A token is longer than the configured maximum size.
+    TokenTooLarge,
+    /// Verification or decoding options are inconsistent (for example, no algorithm allowed).
+    InvalidOptions,
+    /// No current time is available (WebAssembly without an injected `now`).
+    ClockUnavailable,
+    /// An HTTP request carries its bearer token wrongly (RFC 6750 §3.1 `invalid_request`).
+    InvalidRequest,
+    /// An authorization server answered with an RFC 6749 §5.2 error response.
+    TokenResponseError,
+    /// An authorization server's token response is not a valid RFC 6749 §5.1 response.
+    InvalidTokenResponse,
 }
 
 impl ErrorCode {
@@ -71,6 +103,22 @@ impl ErrorCode {
             ErrorCode::InvalidPattern => "invalid_pattern",
             ErrorCode::InvalidMethod => "invalid_method",
             ErrorCode::InvalidPath => "invalid_path",
+            ErrorCode::TokenExpired => "token_expired",
+            ErrorCode::TokenNotYetValid => "token_not_yet_valid",
+            ErrorCode::InvalidSignature => "invalid_signature",
+            ErrorCode::AlgorithmNotAllowed => "algorithm_not_allowed",
+            ErrorCode::KeyNotFound => "key_not_found",
+            ErrorCode::ClaimInvalid => "claim_invalid",
+            ErrorCode::ClaimMissing => "claim_missing",
+            ErrorCode::InvalidKey => "invalid_key",
+            ErrorCode::MalformedToken => "malformed_token",
+            ErrorCode::UnsupportedToken => "unsupported_token",
+            ErrorCode::TokenTooLarge => "token_too_large",
+            ErrorCode::InvalidOptions => "invalid_options",
+            ErrorCode::ClockUnavailable => "clock_unavailable",
+            ErrorCode::InvalidRequest => "invalid_request",
+            ErrorCode::TokenResponseError => "token_response_error",
+            ErrorCode::InvalidTokenResponse => "invalid_token_response",
         }
     }
 }

@@ -2,6 +2,12 @@
 
 mod error;
 mod scope;
+mod token;
+mod verify;
 
 pub use error::{Error, ErrorCode};
 pub use scope::{is_scope_token, ScopeIter, ScopeSet};
+pub use token::{
+    decode_unverified, decode_unverified_with, DecodeOptions, Token, DEFAULT_MAX_TOKEN_SIZE,
+};
+pub use verify::{system_now, Algorithm, KeySet, VerifiedJws, Verifier, VerifyOptions};
