@@ -453,12 +453,11 @@ impl VerificationKey {
         }
         match jwk.get("key_ops") {
             None => {}
-            Some(Value::Array(ops)) => {
-                if !ops.iter().any(|op| op.as_str() == Some("verify")) {
-                    return Ok(Err(invalid_key(
-                        "JWK `key_ops` does not include \"verify\"",
-                    )));
-                }
+            Some(Value::Array(ops)) if ops.iter().any(|op| op.as_str() == Some("verify")) => {}
+            Some(Value::Array(_)) => {
+                return Ok(Err(invalid_key(
+                    "JWK `key_ops` does not include \"verify\"",
+                )));
             }
             Some(_) => return Err(invalid_key("JWK `key_ops` must be a list")),
         }

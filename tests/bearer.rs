@@ -2,9 +2,16 @@
 
 use scopegate::{bearer_token, ErrorCode, TokenSource};
 
+/// (Authorization header, query, expected token and source).
+type Case<'a> = (
+    Option<&'a str>,
+    Option<&'a str>,
+    Option<(&'a str, TokenSource)>,
+);
+
 #[test]
 fn found_tokens() {
-    let table: &[(Option<&str>, Option<&str>, Option<(&str, TokenSource)>)] = &[
+    let table: &[Case] = &[
         (None, None, None),
         (
             Some("Bearer mF_9.B5f-4.1JqM"),
