@@ -232,3 +232,24 @@ fn token_serializes_to_json() {
     assert_eq!(json["scopes"], serde_json::json!([]));
     assert_eq!(json["header"]["alg"], "HS256");
 }
+
+#[test]
+fn verifier_is_shareable_across_threads() {
+    fn assert_send_sync<T: Send + Sync + 'static>() {}
+    assert_send_sync::<Verifier>();
+    assert_send_sync::<KeySet>();
+    assert_send_sync::<scopegate::Token>();
+    let v = std::sync::Arc::new(verifier(
+        KeySet::from_jwk(A1_JWK).unwrap(),
+        Algorithm::HS256,
+    ));
+    let handles: Vec<_> = (0..2)
+        .map(|_| {
+            let v = v.clone();
+            std::thread::spawn(move || v.verify_at(A1_TOKEN, RFC7515_EXP - 1).is_ok())
+        })
+        .collect();
+    for h in handles {
+        assert!(h.join().unwrap());
+    }
+}
