@@ -11,6 +11,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Serialize;
+use serde_json::map::Entry;
 use serde_json::{Map, Number, Value};
 
 use crate::error::{Error, ErrorCode};
@@ -226,16 +227,12 @@ pub(crate) fn split_compact(token: &str, max_size: usize) -> Result<CompactParts
             ),
         ));
     }
-    let dots = token.bytes().filter(|&b| b == b'.').count();
-    if dots == 4 {
-        return Err(Error::new(
-            ErrorCode::UnsupportedToken,
-            "token has five parts: encrypted tokens (JWE) are not supported",
-        ));
-    }
-    let mut pieces = token.splitn(3, '.');
-    match (pieces.next(), pieces.next(), pieces.next()) {
-        (Some(header), Some(payload), Some(signature)) if dots == 2 => {
+    let split = token.split_once('.').and_then(|(header, rest)| {
+        rest.split_once('.')
+            .map(|(payload, sig)| (header, payload, sig))
+    });
+    match split {
+        Some((header, payload, signature)) if !signature.contains('.') => {
             let signing_input = token
                 .get(..header.len() + 1 + payload.len())
                 .ok_or_else(|| malformed("token is not a compact JWS"))?;
@@ -246,10 +243,20 @@ pub(crate) fn split_compact(token: &str, max_size: usize) -> Result<CompactParts
                 signing_input,
             })
         }
-        _ => Err(malformed(format!(
-            "a JWT has three dot-separated parts, this token has {}",
-            dots + 1
-        ))),
+        _ => {
+            let dots = token.matches('.').count();
+            if dots == 4 {
+                Err(Error::new(
+                    ErrorCode::UnsupportedToken,
+                    "token has five parts: encrypted tokens (JWE) are not supported",
+                ))
+            } else {
+                Err(malformed(format!(
+                    "a JWT has three dot-separated parts, this token has {}",
+                    dots + 1
+                )))
+            }
+        }
     }
 }
 
@@ -370,11 +377,15 @@ impl<'de> Visitor<'de> for StrictVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Value, A::Error> {
         let mut map = Map::new();
         while let Some(key) = access.next_key::<String>()? {
-            if map.contains_key(&key) {
-                return Err(de::Error::custom(format!("duplicate key {key:?}")));
-            }
             let StrictValue(value) = access.next_value()?;
-            map.insert(key, value);
+            match map.entry(key) {
+                Entry::Vacant(slot) => {
+                    slot.insert(value);
+                }
+                Entry::Occupied(slot) => {
+                    return Err(de::Error::custom(format!("duplicate key {:?}", slot.key())));
+                }
+            }
         }
         Ok(Value::Object(map))
     }
