@@ -556,7 +556,7 @@ impl VerificationKey {
 /// token without `kid` is accepted only when the set holds exactly one key.
 ///
 /// Loading fails with [`ErrorCode::InvalidKey`] for: malformed keys, private keys, RSA keys under
-/// 2048 bits, HMAC secrets under 32 bytes, EC points off their curve or of the wrong length, Ed25519
+/// 2048 bits (or over 4096), HMAC secrets under 32 bytes, EC points off their curve or of the wrong length, Ed25519
 /// keys whose `x` is not 32 bytes, a JWK whose `use` is not `sig` or whose `alg` does not fit its
 /// type. In a JWKS, keys not meant for signatures (`use` other than `sig`, `key_ops` without
 /// `verify`) and keys of unsupported types or curves are skipped, but malformed keys of a
