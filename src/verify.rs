@@ -231,16 +231,33 @@ impl Family {
     }
 }
 
-/// The crypto provider: jsonwebtoken's pure-Rust one, installed once as the process default.
+/// A verify-only provider: jsonwebtoken's pure-Rust verifiers, no signers. Only the verifier
+/// function pointer is copied out of the stock provider, so the signing code (RSA private-key
+/// operations, ECDSA signing, the random number generator) is not linked by scopegate's own use:
+/// this matters for the WebAssembly size.
+static VERIFY_ONLY: CryptoProvider = CryptoProvider {
+    signer_factory: |_, _| Err(jsonwebtoken::errors::ErrorKind::InvalidAlgorithm.into()),
+    verifier_factory: jsonwebtoken::crypto::rust_crypto::DEFAULT_PROVIDER.verifier_factory,
+    key_utils: jsonwebtoken::crypto::KeyUtils::new_unimplemented(),
+};
+
+/// The crypto provider scopegate verifies with (always [`VERIFY_ONLY`]), after installing a
+/// process default once so that jsonwebtoken never panics for lack of one.
+///
+/// Natively, the default installed is jsonwebtoken's full pure-Rust provider, so an application
+/// using jsonwebtoken itself (signing included) keeps working; if the application installed its
+/// own first, "already installed" is ignored. In WebAssembly, where nothing else uses jsonwebtoken,
+/// the verify-only provider is installed, keeping the signing code out of the module.
 fn provider() -> &'static CryptoProvider {
     static INSTALL: Once = Once::new();
-    let provider = &jsonwebtoken::crypto::rust_crypto::DEFAULT_PROVIDER;
     INSTALL.call_once(|| {
-        // Another provider may already be installed by the application: ours is still used for
-        // scopegate's own verification below, so "already installed" is fine to ignore.
-        let _ = provider.install_default();
+        #[cfg(not(target_arch = "wasm32"))]
+        let default = &jsonwebtoken::crypto::rust_crypto::DEFAULT_PROVIDER;
+        #[cfg(target_arch = "wasm32")]
+        let default = &VERIFY_ONLY;
+        let _ = default.install_default();
     });
-    provider
+    &VERIFY_ONLY
 }
 
 fn invalid_key(message: impl Into<String>) -> Error {

@@ -2,10 +2,12 @@
 
 use scopegate::{ErrorCode, OAuthError, ScopeSet, TokenResponse};
 
+/// (body, token type is bearer, expires_in, refresh_token, scope).
+type Case<'a> = (&'a str, bool, Option<u64>, Option<&'a str>, Option<&'a str>);
+
 #[test]
 fn valid_responses() {
-    // (body, token_type is bearer, expires_in, refresh_token, scope)
-    let table: &[(&str, bool, Option<u64>, Option<&str>, Option<&str>)] = &[
+    let table: &[Case] = &[
         (
             r#"{"access_token":"2YotnFZFEjr1zCsicMWpAA","token_type":"example","expires_in":3600,"refresh_token":"tGzv3JOkF0XG5Qx2TlKWIA","example_parameter":"example_value"}"#,
             false,
