@@ -48,6 +48,45 @@ pub enum ErrorCode {
     InvalidPath,
     /// A value passed from JavaScript has the wrong type (a number where a string is expected, ...).
     InvalidArgument,
+    /// A token's `exp` has passed (or it is older than `max_token_age`).
+    TokenExpired,
+    /// A token's `nbf` is still in the future.
+    TokenNotYetValid,
+    /// A token's signature does not verify with the selected key.
+    InvalidSignature,
+    /// A token's `alg` is unknown, unsupported, not allowed by the options, or wrong for the key.
+    AlgorithmNotAllowed,
+    /// No configured key matches the token's `kid`, or several keys do and the token names none.
+    KeyNotFound,
+    /// A token claim or header parameter has the wrong type or a refused value; see [`Error::claim`].
+    ClaimInvalid,
+    /// A required token claim is absent; see [`Error::claim`].
+    ClaimMissing,
+    /// A verification key cannot be used (malformed, private, too small, wrong curve, wrong `use`).
+    InvalidKey,
+    /// A token is not a well-formed compact JWS carrying a JSON object (parts, base64url, JSON, UTF-8, duplicate keys).
+    MalformedToken,
+    /// A token is well formed but uses a feature scopegate refuses (JWE, `crit`, key-location headers).
+    UnsupportedToken,
+    /// A token is longer than the configured maximum size.
+    TokenTooLarge,
+    /// Verification or decoding options are inconsistent (for example, no algorithm allowed).
+    InvalidOptions,
+    /// No current time is available (WebAssembly without an injected `now`).
+    ClockUnavailable,
+    /// An HTTP request carries its bearer token wrongly (RFC 6750 §3.1 `invalid_request`).
+    InvalidRequest,
+    /// An authorization server answered with an RFC 6749 §5.2 error response.
+    TokenResponseError,
+    /// An authorization server's token response is not a valid RFC 6749 §5.1 response.
+    InvalidTokenResponse,
+    /// A request carries no access token.
+    TokenMissing,
+    /// A token travelled in a URL query, but the policy's `transport.query` does not allow it for
+    /// the token's scopes.
+    TokenInQueryNotAllowed,
+    /// A token carrying a `client_safe: false` scope reached code running in a browser.
+    ClientUnsafeToken,
 }
 
 impl ErrorCode {
@@ -74,6 +113,25 @@ impl ErrorCode {
             ErrorCode::InvalidMethod => "invalid_method",
             ErrorCode::InvalidPath => "invalid_path",
             ErrorCode::InvalidArgument => "invalid_argument",
+            ErrorCode::TokenExpired => "token_expired",
+            ErrorCode::TokenNotYetValid => "token_not_yet_valid",
+            ErrorCode::InvalidSignature => "invalid_signature",
+            ErrorCode::AlgorithmNotAllowed => "algorithm_not_allowed",
+            ErrorCode::KeyNotFound => "key_not_found",
+            ErrorCode::ClaimInvalid => "claim_invalid",
+            ErrorCode::ClaimMissing => "claim_missing",
+            ErrorCode::InvalidKey => "invalid_key",
+            ErrorCode::MalformedToken => "malformed_token",
+            ErrorCode::UnsupportedToken => "unsupported_token",
+            ErrorCode::TokenTooLarge => "token_too_large",
+            ErrorCode::InvalidOptions => "invalid_options",
+            ErrorCode::ClockUnavailable => "clock_unavailable",
+            ErrorCode::InvalidRequest => "invalid_request",
+            ErrorCode::TokenResponseError => "token_response_error",
+            ErrorCode::InvalidTokenResponse => "invalid_token_response",
+            ErrorCode::TokenMissing => "token_missing",
+            ErrorCode::TokenInQueryNotAllowed => "token_in_query_not_allowed",
+            ErrorCode::ClientUnsafeToken => "client_unsafe_token",
         }
     }
 }

@@ -120,6 +120,9 @@
 )]
 #![warn(missing_docs)]
 
+#[cfg(feature = "verify")]
+mod authorize;
+mod bearer;
 mod bits;
 mod decision;
 mod document;
@@ -129,7 +132,16 @@ mod path;
 mod pattern;
 mod policy;
 mod scope;
+mod token;
+mod token_response;
+#[cfg(feature = "verify")]
+mod verify;
+#[cfg(target_arch = "wasm32")]
+mod wasm;
 
+#[cfg(feature = "verify")]
+pub use authorize::{Authorization, RequestParts};
+pub use bearer::{bearer_token, BearerToken, TokenSource};
 pub use decision::{DataRange, Decision, Reason};
 pub use document::{
     DefaultScopes, Effect, PolicyDocument, RuleDefinition, ScopeDefinition, Subject, Transport,
@@ -141,6 +153,12 @@ pub use path::{normalize_path, NormalizedPath, Segments};
 pub use pattern::PathPattern;
 pub use policy::Policy;
 pub use scope::{is_scope_token, ScopeIter, ScopeSet};
+pub use token::{
+    decode_unverified, decode_unverified_with, DecodeOptions, Token, DEFAULT_MAX_TOKEN_SIZE,
+};
+pub use token_response::{OAuthError, TokenResponse};
+#[cfg(feature = "verify")]
+pub use verify::{system_now, Algorithm, KeySet, VerifiedJws, Verifier, VerifyOptions};
 
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]

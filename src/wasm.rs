@@ -36,9 +36,9 @@ fn optional_string(value: Option<&str>) -> JsValue {
 pub(crate) fn to_js_error(error: &Error) -> JsValue {
     let message = JsValue::from_str(error.message());
     let constructed = ERROR_CLASS.with(|slot| {
-        slot.borrow().as_ref().and_then(|class| {
-            Reflect::construct(class, &Array::of1(&message)).ok()
-        })
+        slot.borrow()
+            .as_ref()
+            .and_then(|class| Reflect::construct(class, &Array::of1(&message)).ok())
     });
     let js = constructed.unwrap_or_else(|| {
         let plain = js_sys::Error::new(error.message());
@@ -62,7 +62,11 @@ pub(crate) fn to_js_error(error: &Error) -> JsValue {
 
 fn invalid_argument(name: &str, expected: &str, value: &JsValue) -> JsValue {
     let found = value.js_typeof().as_string().unwrap_or_default();
-    let found = if value.is_null() { "null".into() } else { found };
+    let found = if value.is_null() {
+        "null".into()
+    } else {
+        found
+    };
     to_js_error(&Error::new(
         ErrorCode::InvalidArgument,
         format!("{name} must be {expected}, not {found}"),
@@ -180,7 +184,13 @@ impl JsPolicy {
                 .ok()
                 .and_then(|s| s.as_string())
                 .ok_or_else(|| invalid_argument("policy", "JSON text or an object", &policy))?,
-            None => return Err(invalid_argument("policy", "JSON text or an object", &policy)),
+            None => {
+                return Err(invalid_argument(
+                    "policy",
+                    "JSON text or an object",
+                    &policy,
+                ))
+            }
         };
         Policy::from_json(&json)
             .map(|inner| JsPolicy { inner })
@@ -215,7 +225,12 @@ impl JsPolicy {
     }
 
     /// The full decision for `method path`, as a plain object.
-    pub fn decide(&self, method: JsValue, path: JsValue, grant: &JsGrant) -> Result<JsValue, JsValue> {
+    pub fn decide(
+        &self,
+        method: JsValue,
+        path: JsValue,
+        grant: &JsGrant,
+    ) -> Result<JsValue, JsValue> {
         let method = string_arg("method", &method)?;
         let path = string_arg("path", &path)?;
         to_plain(&self.inner.decide(&method, &path, &grant.inner))
@@ -232,12 +247,19 @@ impl JsPolicy {
     #[wasm_bindgen(js_name = decideAll)]
     pub fn decide_all(&self, requests: JsValue, grant: &JsGrant) -> Result<JsValue, JsValue> {
         if !Array::is_array(&requests) {
-            return Err(invalid_argument("requests", "an array of [method, path] pairs", &requests));
+            return Err(invalid_argument(
+                "requests",
+                "an array of [method, path] pairs",
+                &requests,
+            ));
         }
         let mut pairs = Vec::new();
         for pair in Array::from(&requests).iter() {
             let pair = Array::from(&pair);
-            pairs.push((string_arg("method", &pair.get(0))?, string_arg("path", &pair.get(1))?));
+            pairs.push((
+                string_arg("method", &pair.get(0))?,
+                string_arg("path", &pair.get(1))?,
+            ));
         }
         to_plain(&self.inner.decide_all(pairs, &grant.inner))
     }
@@ -253,7 +275,10 @@ impl JsPolicy {
     pub fn scopes_for(&self, method: JsValue, path: JsValue) -> Result<JsValue, JsValue> {
         let method = string_arg("method", &method)?;
         let path = string_arg("path", &path)?;
-        let sets = self.inner.scopes_for(&method, &path).map_err(|e| to_js_error(&e))?;
+        let sets = self
+            .inner
+            .scopes_for(&method, &path)
+            .map_err(|e| to_js_error(&e))?;
         to_plain(&sets)
     }
 

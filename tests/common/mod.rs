@@ -3,8 +3,12 @@
 
 use std::path::PathBuf;
 
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use hmac::{Hmac, Mac};
 use serde::Deserialize;
 use serde_json::Value;
+use sha2::Sha256;
 
 /// A path relative to the crate root.
 pub fn root(relative: &str) -> PathBuf {
@@ -50,4 +54,37 @@ pub fn decision_tables() -> Vec<(String, DecisionTable)> {
             (p.file_name().unwrap().to_string_lossy().into_owned(), table)
         })
         .collect()
+}
+
+/// A JSON fixture from `tests/fixtures/`.
+pub fn fixture(name: &str) -> Value {
+    serde_json::from_str(&read(&format!("tests/fixtures/{name}"))).unwrap()
+}
+
+/// base64url without padding.
+pub fn b64(bytes: &[u8]) -> String {
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// The HS256 signature of `signing_input`, base64url-encoded.
+pub fn hs256(secret: &[u8], signing_input: &str) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret).unwrap();
+    mac.update(signing_input.as_bytes());
+    b64(&mac.finalize().into_bytes())
+}
+
+/// An HS256-signed token from raw header and payload bytes.
+pub fn mint_raw(secret: &[u8], header: &[u8], payload: &[u8]) -> String {
+    let input = format!("{}.{}", b64(header), b64(payload));
+    let signature = hs256(secret, &input);
+    format!("{input}.{signature}")
+}
+
+/// An HS256-signed token from JSON header and payload.
+pub fn mint(secret: &[u8], header: &Value, payload: &Value) -> String {
+    mint_raw(
+        secret,
+        header.to_string().as_bytes(),
+        payload.to_string().as_bytes(),
+    )
 }

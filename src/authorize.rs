@@ -1,0 +1,99 @@
+//! Authorizing a whole request: find its bearer token (RFC 6750), verify it, check where it
+//! travelled, and decide the endpoint.
+
+use serde::Serialize;
+
+use crate::bearer::{bearer_token, TokenSource};
+use crate::decision::Decision;
+use crate::error::{Error, ErrorCode};
+use crate::grant::Grant;
+use crate::policy::Policy;
+use crate::token::Token;
+use crate::verify::Verifier;
+
+/// The parts of an HTTP request that authorization reads.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RequestParts<'a> {
+    /// The method, as sent (`GET`).
+    pub method: &'a str,
+    /// The request target: the path, optionally with its query (`/v1/img/a.png?access_token=...`).
+    pub target: &'a str,
+    /// The `Authorization` header, if present.
+    pub authorization: Option<&'a str>,
+}
+
+impl<'a> RequestParts<'a> {
+    /// A request with no `Authorization` header.
+    pub fn new(method: &'a str, target: &'a str) -> Self {
+        RequestParts {
+            method,
+            target,
+            authorization: None,
+        }
+    }
+
+    /// The same request with an `Authorization` header.
+    pub fn with_authorization(mut self, authorization: &'a str) -> Self {
+        self.authorization = Some(authorization);
+        self
+    }
+
+    /// The query part of the target (without `?` and fragment), if any.
+    fn query(&self) -> Option<&'a str> {
+        let without_fragment = self.target.split('#').next().unwrap_or("");
+        without_fragment.split_once('?').map(|(_, query)| query)
+    }
+}
+
+/// A verified token and the decision for the request it came with.
+#[derive(Debug, Clone, Serialize)]
+pub struct Authorization {
+    /// The endpoint decision (it may be a refusal for lack of scope).
+    pub decision: Decision,
+    /// The verified token.
+    pub token: Token,
+    /// The token's scopes under the policy.
+    pub grant: Grant,
+    /// Where the token travelled.
+    pub source: TokenSource,
+}
+
+impl Policy {
+    /// Authorizes a request: takes its bearer token from the `Authorization` header or the
+    /// `access_token` query parameter, verifies it with `verifier`, refuses a query token unless
+    /// the policy's `transport.query` allows every scope it carries, and decides the endpoint.
+    ///
+    /// Token problems are errors (`token_missing`, `invalid_request`, `token_expired`,
+    /// `invalid_signature`, `token_in_query_not_allowed`, ...: answer them with 401 or 400); a
+    /// valid token without the scopes is an [`Authorization`] whose decision is a refusal (403).
+    pub fn authorize(
+        &self,
+        request: &RequestParts<'_>,
+        verifier: &Verifier,
+    ) -> Result<Authorization, Error> {
+        let found = bearer_token(request.authorization, request.query())?.ok_or_else(|| {
+            Error::new(
+                ErrorCode::TokenMissing,
+                "the request carries no access token",
+            )
+        })?;
+        let token = verifier.verify(found.token())?;
+        let grant = self.expand(token.scopes());
+        if found.source() == TokenSource::Query && !self.query_transport_allowed(&grant) {
+            return Err(Error::new(
+                ErrorCode::TokenInQueryNotAllowed,
+                format!(
+                    "a token with scopes \"{}\" may not travel in a URL query; send it in the Authorization header",
+                    token.scopes()
+                ),
+            ));
+        }
+        let decision = self.decide(request.method, request.target, &grant);
+        Ok(Authorization {
+            decision,
+            token,
+            grant,
+            source: found.source(),
+        })
+    }
+}

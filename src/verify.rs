@@ -1,0 +1,1096 @@
+//! JWT access token verification: keys, options and the [`Verifier`].
+//!
+//! A [`Verifier`] is built once from a [`KeySet`] (HMAC secret, PEM public key, JWK or JWKS; every
+//! key is parsed and checked at that point) and [`VerifyOptions`], then reused for every request.
+//! [`Verifier::verify`] checks, in this order: size, structure, header (`alg`, `crit`, key-location
+//! headers, `typ`), key selection by `kid`, signature, claim types, then `exp`, `nbf`, `iat`,
+//! `max_token_age`, `iss`, `aud` and the required claims. Claim checks are done by scopegate itself
+//! (jsonwebtoken only checks the signature), so the rules are exactly the ones documented here.
+//!
+//! Decisions:
+//! - `alg` `none` (any case) and any algorithm not in [`VerifyOptions::algorithms`] are refused
+//!   with [`ErrorCode::AlgorithmNotAllowed`]; so is an algorithm that does not fit the selected
+//!   key's type (no algorithm confusion: an RSA key never verifies `HS256`).
+//! - Headers that point at keys (`jku`, `x5u`, `x5c`, `jwk`) are never followed: a token carrying
+//!   one is refused with [`ErrorCode::UnsupportedToken`]. `crit` naming anything is refused the
+//!   same way (scopegate understands no JWS extension).
+//! - A token is expired when `now >= exp + clock_tolerance`. A token older than `max_token_age`
+//!   (by `iat`) is also [`ErrorCode::TokenExpired`].
+//! - The time comes from [`VerifyOptions::now`] or [`Verifier::verify_at`]; otherwise the system
+//!   clock, which does not exist in WebAssembly ([`ErrorCode::ClockUnavailable`]).
+
+use std::fmt;
+use std::str::FromStr;
+use std::sync::Once;
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use jsonwebtoken::crypto::CryptoProvider;
+use jsonwebtoken::DecodingKey;
+use rsa::pkcs1::DecodeRsaPublicKey;
+use rsa::traits::PublicKeyParts;
+use rsa::{BigUint, RsaPublicKey};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::{Map, Value};
+
+use crate::error::{Error, ErrorCode};
+use crate::token::{
+    parse_header, parse_object, parse_payload, split_compact, type_name, Token,
+    DEFAULT_MAX_TOKEN_SIZE,
+};
+
+/// The signature algorithms scopegate verifies (RFC 7518, RFC 8037).
+///
+/// `none` is not one of them and never will be. ES512 (P-521) is not supported.
+#[allow(clippy::upper_case_acronyms)]
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Algorithm {
+    /// HMAC with SHA-256.
+    HS256,
+    /// HMAC with SHA-384.
+    HS384,
+    /// HMAC with SHA-512.
+    HS512,
+    /// RSASSA-PKCS1-v1_5 with SHA-256.
+    RS256,
+    /// RSASSA-PKCS1-v1_5 with SHA-384.
+    RS384,
+    /// RSASSA-PKCS1-v1_5 with SHA-512.
+    RS512,
+    /// RSASSA-PSS with SHA-256.
+    PS256,
+    /// RSASSA-PSS with SHA-384.
+    PS384,
+    /// RSASSA-PSS with SHA-512.
+    PS512,
+    /// ECDSA with P-256 and SHA-256.
+    ES256,
+    /// ECDSA with P-384 and SHA-384.
+    ES384,
+    /// EdDSA with Ed25519 (header `alg` `EdDSA`, or `Ed25519` per RFC 9864).
+    EdDSA,
+}
+
+impl Algorithm {
+    /// Every supported algorithm.
+    pub const ALL: [Algorithm; 12] = [
+        Algorithm::HS256,
+        Algorithm::HS384,
+        Algorithm::HS512,
+        Algorithm::RS256,
+        Algorithm::RS384,
+        Algorithm::RS512,
+        Algorithm::PS256,
+        Algorithm::PS384,
+        Algorithm::PS512,
+        Algorithm::ES256,
+        Algorithm::ES384,
+        Algorithm::EdDSA,
+    ];
+
+    /// The JOSE name (`HS256`, ..., `EdDSA`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Algorithm::HS256 => "HS256",
+            Algorithm::HS384 => "HS384",
+            Algorithm::HS512 => "HS512",
+            Algorithm::RS256 => "RS256",
+            Algorithm::RS384 => "RS384",
+            Algorithm::RS512 => "RS512",
+            Algorithm::PS256 => "PS256",
+            Algorithm::PS384 => "PS384",
+            Algorithm::PS512 => "PS512",
+            Algorithm::ES256 => "ES256",
+            Algorithm::ES384 => "ES384",
+            Algorithm::EdDSA => "EdDSA",
+        }
+    }
+
+    /// Parses a JOSE `alg` name (case-sensitive); `Ed25519` (RFC 9864) is [`Algorithm::EdDSA`].
+    /// `none`, `ES512` and unknown names are an [`ErrorCode::AlgorithmNotAllowed`] error.
+    pub fn parse(name: &str) -> Result<Algorithm, Error> {
+        match name {
+            "HS256" => Ok(Algorithm::HS256),
+            "HS384" => Ok(Algorithm::HS384),
+            "HS512" => Ok(Algorithm::HS512),
+            "RS256" => Ok(Algorithm::RS256),
+            "RS384" => Ok(Algorithm::RS384),
+            "RS512" => Ok(Algorithm::RS512),
+            "PS256" => Ok(Algorithm::PS256),
+            "PS384" => Ok(Algorithm::PS384),
+            "PS512" => Ok(Algorithm::PS512),
+            "ES256" => Ok(Algorithm::ES256),
+            "ES384" => Ok(Algorithm::ES384),
+            "EdDSA" | "Ed25519" => Ok(Algorithm::EdDSA),
+            _ if name.eq_ignore_ascii_case("none") => Err(Error::new(
+                ErrorCode::AlgorithmNotAllowed,
+                format!("alg {name:?}: unsecured tokens are never accepted"),
+            )),
+            "ES512" => Err(Error::new(
+                ErrorCode::AlgorithmNotAllowed,
+                "alg \"ES512\" (ECDSA P-521) is not supported",
+            )),
+            _ => Err(Error::new(
+                ErrorCode::AlgorithmNotAllowed,
+                format!("alg {name:?} is not a supported signature algorithm"),
+            )),
+        }
+    }
+
+    fn family(self) -> Family {
+        match self {
+            Algorithm::HS256 | Algorithm::HS384 | Algorithm::HS512 => Family::Hmac,
+            Algorithm::RS256
+            | Algorithm::RS384
+            | Algorithm::RS512
+            | Algorithm::PS256
+            | Algorithm::PS384
+            | Algorithm::PS512 => Family::Rsa,
+            Algorithm::ES256 => Family::P256,
+            Algorithm::ES384 => Family::P384,
+            Algorithm::EdDSA => Family::Ed25519,
+        }
+    }
+
+    fn to_jwt(self) -> jsonwebtoken::Algorithm {
+        match self {
+            Algorithm::HS256 => jsonwebtoken::Algorithm::HS256,
+            Algorithm::HS384 => jsonwebtoken::Algorithm::HS384,
+            Algorithm::HS512 => jsonwebtoken::Algorithm::HS512,
+            Algorithm::RS256 => jsonwebtoken::Algorithm::RS256,
+            Algorithm::RS384 => jsonwebtoken::Algorithm::RS384,
+            Algorithm::RS512 => jsonwebtoken::Algorithm::RS512,
+            Algorithm::PS256 => jsonwebtoken::Algorithm::PS256,
+            Algorithm::PS384 => jsonwebtoken::Algorithm::PS384,
+            Algorithm::PS512 => jsonwebtoken::Algorithm::PS512,
+            Algorithm::ES256 => jsonwebtoken::Algorithm::ES256,
+            Algorithm::ES384 => jsonwebtoken::Algorithm::ES384,
+            Algorithm::EdDSA => jsonwebtoken::Algorithm::EdDSA,
+        }
+    }
+
+    /// The HMAC output size, which is also the minimum secret size (RFC 7518 §3.2).
+    fn hmac_len(self) -> usize {
+        match self {
+            Algorithm::HS384 => 48,
+            Algorithm::HS512 => 64,
+            _ => 32,
+        }
+    }
+}
+
+impl fmt::Display for Algorithm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Algorithm {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self, Error> {
+        Algorithm::parse(s)
+    }
+}
+
+/// Serialized as its JOSE name.
+impl Serialize for Algorithm {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+/// Deserialized from its JOSE name.
+impl<'de> Deserialize<'de> for Algorithm {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(deserializer)?;
+        Algorithm::parse(&name).map_err(|e| serde::de::Error::custom(e.message()))
+    }
+}
+
+/// The key type an algorithm needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Family {
+    Hmac,
+    Rsa,
+    P256,
+    P384,
+    Ed25519,
+}
+
+impl Family {
+    fn describe(self) -> &'static str {
+        match self {
+            Family::Hmac => "an HMAC secret",
+            Family::Rsa => "an RSA key",
+            Family::P256 => "an EC P-256 key",
+            Family::P384 => "an EC P-384 key",
+            Family::Ed25519 => "an Ed25519 key",
+        }
+    }
+}
+
+/// A verify-only provider: jsonwebtoken's pure-Rust verifiers, no signers. Only the verifier
+/// function pointer is copied out of the stock provider, so the signing code (RSA private-key
+/// operations, ECDSA signing, the random number generator) is not linked by scopegate's own use:
+/// this matters for the WebAssembly size.
+static VERIFY_ONLY: CryptoProvider = CryptoProvider {
+    signer_factory: |_, _| Err(jsonwebtoken::errors::ErrorKind::InvalidAlgorithm.into()),
+    verifier_factory: jsonwebtoken::crypto::rust_crypto::DEFAULT_PROVIDER.verifier_factory,
+    key_utils: jsonwebtoken::crypto::KeyUtils::new_unimplemented(),
+};
+
+/// The crypto provider scopegate verifies with (always [`VERIFY_ONLY`]), after installing a
+/// process default once so that jsonwebtoken never panics for lack of one.
+///
+/// Natively, the default installed is jsonwebtoken's full pure-Rust provider, so an application
+/// using jsonwebtoken itself (signing included) keeps working; if the application installed its
+/// own first, "already installed" is ignored. In WebAssembly, where nothing else uses jsonwebtoken,
+/// the verify-only provider is installed, keeping the signing code out of the module.
+fn provider() -> &'static CryptoProvider {
+    static INSTALL: Once = Once::new();
+    INSTALL.call_once(|| {
+        #[cfg(not(target_arch = "wasm32"))]
+        let default = &jsonwebtoken::crypto::rust_crypto::DEFAULT_PROVIDER;
+        #[cfg(target_arch = "wasm32")]
+        let default = &VERIFY_ONLY;
+        let _ = default.install_default();
+    });
+    &VERIFY_ONLY
+}
+
+fn invalid_key(message: impl Into<String>) -> Error {
+    Error::new(ErrorCode::InvalidKey, message)
+}
+
+/// One verification key, parsed and checked.
+#[derive(Clone)]
+struct VerificationKey {
+    kid: Option<String>,
+    /// The JWK's own `alg`, when it has one: only that algorithm may use the key.
+    alg: Option<Algorithm>,
+    family: Family,
+    /// Key size in bytes: the secret length (HMAC) or the modulus length (RSA).
+    size: usize,
+    key: DecodingKey,
+}
+
+impl fmt::Debug for VerificationKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("VerificationKey")
+            .field("kid", &self.kid)
+            .field("alg", &self.alg)
+            .field("family", &self.family)
+            .finish_non_exhaustive()
+    }
+}
+
+impl VerificationKey {
+    /// Whether this key may verify `alg`; the reason when not.
+    fn check_alg(&self, alg: Algorithm) -> Result<(), Error> {
+        if alg.family() != self.family {
+            return Err(Error::new(
+                ErrorCode::AlgorithmNotAllowed,
+                format!(
+                    "alg {alg} needs {}, the selected key is {}",
+                    alg.family().describe(),
+                    self.family.describe()
+                ),
+            ));
+        }
+        if let Some(key_alg) = self.alg {
+            if key_alg != alg {
+                return Err(Error::new(
+                    ErrorCode::AlgorithmNotAllowed,
+                    format!("alg {alg} is not the key's own alg {key_alg}"),
+                ));
+            }
+        }
+        if self.family == Family::Hmac && self.size < alg.hmac_len() {
+            return Err(invalid_key(format!(
+                "{alg} needs a secret of at least {} bytes, this one has {} (RFC 7518 §3.2)",
+                alg.hmac_len(),
+                self.size
+            )));
+        }
+        Ok(())
+    }
+
+    /// The expected signature length in bytes.
+    fn signature_len(&self, alg: Algorithm) -> usize {
+        match self.family {
+            Family::Hmac => alg.hmac_len(),
+            Family::Rsa => self.size,
+            Family::P256 | Family::Ed25519 => 64,
+            Family::P384 => 96,
+        }
+    }
+
+    fn hmac(secret: &[u8], kid: Option<String>) -> Result<Self, Error> {
+        if secret.len() < 32 {
+            return Err(invalid_key(format!(
+                "an HMAC secret must be at least 32 bytes (RFC 7518 §3.2), this one has {}",
+                secret.len()
+            )));
+        }
+        Ok(VerificationKey {
+            kid,
+            alg: None,
+            family: Family::Hmac,
+            size: secret.len(),
+            key: DecodingKey::from_secret(secret),
+        })
+    }
+
+    fn rsa(public: &RsaPublicKey, key: DecodingKey, kid: Option<String>) -> Result<Self, Error> {
+        let bits = public.n().bits();
+        if bits < 2048 {
+            return Err(invalid_key(format!(
+                "RSA keys must have at least 2048 bits, this one has {bits}"
+            )));
+        }
+        Ok(VerificationKey {
+            kid,
+            alg: None,
+            family: Family::Rsa,
+            size: public.size(),
+            key,
+        })
+    }
+
+    /// An EC or Ed25519 key, checked by building its verifier once.
+    fn curve(family: Family, key: DecodingKey, kid: Option<String>) -> Result<Self, Error> {
+        let alg = match family {
+            Family::P256 => Algorithm::ES256,
+            Family::P384 => Algorithm::ES384,
+            _ => Algorithm::EdDSA,
+        };
+        if (provider().verifier_factory)(&alg.to_jwt(), &key).is_err() {
+            return Err(invalid_key(format!(
+                "{} is not a valid public key",
+                family.describe()
+            )));
+        }
+        Ok(VerificationKey {
+            kid,
+            alg: None,
+            family,
+            size: 0,
+            key,
+        })
+    }
+
+    fn from_pem(pem: &str) -> Result<Self, Error> {
+        let label = pem
+            .trim_start()
+            .strip_prefix("-----BEGIN ")
+            .and_then(|rest| rest.split_once("-----"))
+            .map(|(label, _)| label)
+            .ok_or_else(|| invalid_key("not a PEM document (no -----BEGIN line)"))?;
+        match label {
+            "PUBLIC KEY" | "RSA PUBLIC KEY" => {}
+            l if l.contains("PRIVATE") => {
+                return Err(invalid_key(
+                    "this PEM holds a private key: give the public key (SPKI \"PUBLIC KEY\")",
+                ))
+            }
+            other => {
+                return Err(invalid_key(format!(
+                    "unsupported PEM label {other:?}: expected \"PUBLIC KEY\" or \"RSA PUBLIC KEY\""
+                )))
+            }
+        }
+        let bytes = pem.as_bytes();
+        if let Ok(key) = DecodingKey::from_rsa_pem(bytes) {
+            let der = key
+                .try_get_as_bytes()
+                .map_err(|_| invalid_key("unreadable RSA public key"))?;
+            let public = RsaPublicKey::from_pkcs1_der(der)
+                .map_err(|e| invalid_key(format!("invalid RSA public key: {e}")))?;
+            return VerificationKey::rsa(&public, key, None);
+        }
+        if label == "PUBLIC KEY" {
+            if let Ok(key) = DecodingKey::from_ec_pem(bytes) {
+                let point_len = key.try_get_as_bytes().map(<[u8]>::len).unwrap_or(0);
+                let family = match point_len {
+                    65 => Family::P256,
+                    97 => Family::P384,
+                    _ => {
+                        return Err(invalid_key(
+                            "unsupported EC key: only P-256 and P-384 uncompressed points are supported",
+                        ))
+                    }
+                };
+                return VerificationKey::curve(family, key, None);
+            }
+            if let Ok(key) = DecodingKey::from_ed_pem(bytes) {
+                let len = key.try_get_as_bytes().map(<[u8]>::len).unwrap_or(0);
+                if len != 32 {
+                    return Err(invalid_key(format!(
+                        "an Ed25519 public key is 32 bytes, this one has {len}"
+                    )));
+                }
+                return VerificationKey::curve(Family::Ed25519, key, None);
+            }
+        }
+        Err(invalid_key(
+            "unsupported or malformed public key: expected RSA, EC P-256/P-384 or Ed25519",
+        ))
+    }
+
+    /// Parses one JWK. The outer error is a malformed key (fails a whole JWKS); the inner error is
+    /// a key that is not for signature verification or of an unsupported type (a JWKS skips it).
+    fn from_jwk(jwk: &Map<String, Value>) -> Result<Result<Self, Error>, Error> {
+        let text = |name: &str| -> Result<Option<&str>, Error> {
+            match jwk.get(name) {
+                None => Ok(None),
+                Some(Value::String(s)) => Ok(Some(s.as_str())),
+                Some(other) => Err(invalid_key(format!(
+                    "JWK `{name}` must be a string, got {}",
+                    type_name(other)
+                ))),
+            }
+        };
+        let bytes = |name: &str| -> Result<Vec<u8>, Error> {
+            let value = text(name)?.ok_or_else(|| invalid_key(format!("JWK has no `{name}`")))?;
+            URL_SAFE_NO_PAD
+                .decode(value.trim_end_matches('='))
+                .map_err(|_| invalid_key(format!("JWK `{name}` is not base64url")))
+        };
+        let kty = text("kty")?.ok_or_else(|| invalid_key("JWK has no `kty`"))?;
+        let kid = text("kid")?.map(str::to_string);
+        // Unusable for signature verification: reported as the inner error.
+        if let Some(usage) = text("use")? {
+            if usage != "sig" {
+                return Ok(Err(invalid_key(format!(
+                    "JWK `use` is {usage:?}, not \"sig\""
+                ))));
+            }
+        }
+        match jwk.get("key_ops") {
+            None => {}
+            Some(Value::Array(ops)) if ops.iter().any(|op| op.as_str() == Some("verify")) => {}
+            Some(Value::Array(_)) => {
+                return Ok(Err(invalid_key(
+                    "JWK `key_ops` does not include \"verify\"",
+                )));
+            }
+            Some(_) => return Err(invalid_key("JWK `key_ops` must be a list")),
+        }
+        let alg = match text("alg")? {
+            None => None,
+            Some(name) => match Algorithm::parse(name) {
+                Ok(alg) => Some(alg),
+                Err(_) => {
+                    return Ok(Err(invalid_key(format!(
+                        "JWK `alg` {name:?} is not a supported signature algorithm"
+                    ))))
+                }
+            },
+        };
+        if kty != "oct" && jwk.contains_key("d") {
+            return Err(invalid_key(
+                "JWK holds a private key (`d`): give only the public key",
+            ));
+        }
+        let mut key = match kty {
+            "oct" => VerificationKey::hmac(&bytes("k")?, kid)?,
+            "RSA" => {
+                let n = bytes("n")?;
+                let e = bytes("e")?;
+                let public =
+                    RsaPublicKey::new(BigUint::from_bytes_be(&n), BigUint::from_bytes_be(&e))
+                        .map_err(|err| invalid_key(format!("invalid RSA JWK: {err}")))?;
+                VerificationKey::rsa(&public, DecodingKey::from_rsa_raw_components(&n, &e), kid)?
+            }
+            "EC" => {
+                let (family, len) = match text("crv")? {
+                    Some("P-256") => (Family::P256, 32),
+                    Some("P-384") => (Family::P384, 48),
+                    Some(crv) => {
+                        return Ok(Err(invalid_key(format!(
+                            "EC curve {crv:?} is not supported (P-256 and P-384 are)"
+                        ))))
+                    }
+                    None => return Err(invalid_key("EC JWK has no `crv`")),
+                };
+                let x = bytes("x")?;
+                let y = bytes("y")?;
+                if x.len() != len || y.len() != len {
+                    return Err(invalid_key(format!(
+                        "EC JWK `x` and `y` must be {len} bytes each for its curve"
+                    )));
+                }
+                let mut point = Vec::with_capacity(1 + 2 * len);
+                point.push(0x04);
+                point.extend_from_slice(&x);
+                point.extend_from_slice(&y);
+                VerificationKey::curve(family, DecodingKey::from_ec_der(&point), kid)?
+            }
+            "OKP" => {
+                match text("crv")? {
+                    Some("Ed25519") => {}
+                    Some(crv) => {
+                        return Ok(Err(invalid_key(format!(
+                            "OKP curve {crv:?} is not supported (Ed25519 is)"
+                        ))))
+                    }
+                    None => return Err(invalid_key("OKP JWK has no `crv`")),
+                }
+                let x = bytes("x")?;
+                if x.len() != 32 {
+                    return Err(invalid_key(format!(
+                        "an Ed25519 JWK `x` is 32 bytes, this one has {}",
+                        x.len()
+                    )));
+                }
+                VerificationKey::curve(Family::Ed25519, DecodingKey::from_ed_der(&x), kid)?
+            }
+            other => {
+                return Ok(Err(invalid_key(format!(
+                    "JWK `kty` {other:?} is not supported"
+                ))))
+            }
+        };
+        if let Some(alg) = alg {
+            if alg.family() != key.family {
+                return Err(invalid_key(format!(
+                    "JWK `alg` {alg} does not fit its key type ({})",
+                    key.family.describe()
+                )));
+            }
+            key.alg = Some(alg);
+        }
+        Ok(Ok(key))
+    }
+}
+
+/// The keys a [`Verifier`] may use, parsed and checked once.
+///
+/// A single key (secret, PEM or JWK) is used for every token; if it has a `kid` and the token
+/// names another, that is [`ErrorCode::KeyNotFound`]. A JWKS is searched by the token's `kid`; a
+/// token without `kid` is accepted only when the set holds exactly one key.
+///
+/// Loading fails with [`ErrorCode::InvalidKey`] for: malformed keys, private keys, RSA keys under
+/// 2048 bits (or over 4096), HMAC secrets under 32 bytes, EC points off their curve or of the wrong length, Ed25519
+/// keys whose `x` is not 32 bytes, a JWK whose `use` is not `sig` or whose `alg` does not fit its
+/// type. In a JWKS, keys not meant for signatures (`use` other than `sig`, `key_ops` without
+/// `verify`) and keys of unsupported types or curves are skipped, but malformed keys of a
+/// supported type fail the whole set (with a pointer such as `/keys/2`).
+#[derive(Debug, Clone)]
+pub struct KeySet {
+    keys: Vec<VerificationKey>,
+    is_set: bool,
+}
+
+impl KeySet {
+    /// An HMAC secret (raw bytes, at least 32).
+    pub fn hmac_secret(secret: &[u8]) -> Result<KeySet, Error> {
+        Ok(KeySet {
+            keys: vec![VerificationKey::hmac(secret, None)?],
+            is_set: false,
+        })
+    }
+
+    /// A PEM public key: SPKI (`PUBLIC KEY`: RSA, EC P-256, EC P-384, Ed25519) or PKCS#1
+    /// (`RSA PUBLIC KEY`).
+    pub fn from_pem(pem: &str) -> Result<KeySet, Error> {
+        Ok(KeySet {
+            keys: vec![VerificationKey::from_pem(pem)?],
+            is_set: false,
+        })
+    }
+
+    /// One JWK (RFC 7517), as JSON. Its `alg`, `use`, `key_ops` and `crv` are enforced.
+    pub fn from_jwk(json: &str) -> Result<KeySet, Error> {
+        let jwk = parse_object(json.as_bytes(), "JWK").map_err(|e| invalid_key(e.message()))?;
+        let key = VerificationKey::from_jwk(&jwk)??;
+        Ok(KeySet {
+            keys: vec![key],
+            is_set: false,
+        })
+    }
+
+    /// A JWK Set (`{"keys": [...]}`), as JSON. Keys are selected by `kid`.
+    pub fn from_jwks(json: &str) -> Result<KeySet, Error> {
+        let set = parse_object(json.as_bytes(), "JWKS").map_err(|e| invalid_key(e.message()))?;
+        let Some(Value::Array(entries)) = set.get("keys") else {
+            return Err(invalid_key("a JWKS is an object with a `keys` list"));
+        };
+        let mut keys = Vec::with_capacity(entries.len());
+        for (index, entry) in entries.iter().enumerate() {
+            let Value::Object(jwk) = entry else {
+                return Err(
+                    invalid_key("a JWKS entry is not an object").at(format!("/keys/{index}"))
+                );
+            };
+            match VerificationKey::from_jwk(jwk) {
+                Ok(Ok(key)) => keys.push(key),
+                Ok(Err(_unusable)) => {}
+                Err(e) => {
+                    return Err(invalid_key(format!("key {index}: {}", e.message()))
+                        .at(format!("/keys/{index}")))
+                }
+            }
+        }
+        if keys.is_empty() {
+            return Err(invalid_key(
+                "the JWKS holds no usable signature-verification key",
+            ));
+        }
+        Ok(KeySet { keys, is_set: true })
+    }
+
+    /// The same single key, named: tokens naming another `kid` are then refused.
+    pub fn with_key_id(mut self, kid: impl Into<String>) -> KeySet {
+        if let (false, [key]) = (self.is_set, self.keys.as_mut_slice()) {
+            key.kid = Some(kid.into());
+        }
+        self
+    }
+
+    /// The number of usable keys.
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// Whether there is no key (never true for a successfully built set).
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    fn select(&self, kid: Option<&str>, alg: Algorithm) -> Result<&VerificationKey, Error> {
+        let not_found = |message: String| Error::new(ErrorCode::KeyNotFound, message);
+        if !self.is_set {
+            let key = self
+                .keys
+                .first()
+                .ok_or_else(|| not_found("no key configured".to_string()))?;
+            if let (Some(wanted), Some(have)) = (kid, key.kid.as_deref()) {
+                if wanted != have {
+                    return Err(not_found(format!("no key with kid {wanted:?}")));
+                }
+            }
+            key.check_alg(alg)?;
+            return Ok(key);
+        }
+        match kid {
+            None => match self.keys.as_slice() {
+                [only] => {
+                    only.check_alg(alg)?;
+                    Ok(only)
+                }
+                keys => Err(not_found(format!(
+                    "the token has no kid and the key set holds {} keys",
+                    keys.len()
+                ))),
+            },
+            Some(wanted) => {
+                let mut first_error = None;
+                for key in self
+                    .keys
+                    .iter()
+                    .filter(|k| k.kid.as_deref() == Some(wanted))
+                {
+                    match key.check_alg(alg) {
+                        Ok(()) => return Ok(key),
+                        Err(e) => {
+                            first_error.get_or_insert(e);
+                        }
+                    }
+                }
+                Err(first_error.unwrap_or_else(|| not_found(format!("no key with kid {wanted:?}"))))
+            }
+        }
+    }
+}
+
+/// What [`Verifier::verify`] checks besides the signature.
+///
+/// Build with [`VerifyOptions::new`] (which requires the allowed algorithms) and adjust the public
+/// fields. `algorithms` must not be empty.
+///
+/// ```
+/// use scopegate::{Algorithm, VerifyOptions};
+/// let options = VerifyOptions {
+///     issuer: vec!["https://issuer.example".into()],
+///     audience: vec!["https://api.example".into()],
+///     token_type: Some("at+jwt".into()),
+///     clock_tolerance: 30,
+///     ..VerifyOptions::new([Algorithm::RS256])
+/// };
+/// assert_eq!(options.required_claims, ["exp"]);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifyOptions {
+    /// The algorithms accepted; anything else (and always `none`) is refused. Required.
+    pub algorithms: Vec<Algorithm>,
+    /// Accepted issuers (`iss`, compared exactly); empty: not checked.
+    pub issuer: Vec<String>,
+    /// Accepted audiences: the token's `aud` (a string or a list) must contain one; empty: not
+    /// checked.
+    pub audience: Vec<String>,
+    /// Claims that must be present ([`ErrorCode::ClaimMissing`] otherwise). Default: `["exp"]`.
+    pub required_claims: Vec<String>,
+    /// The header `typ` required (case-insensitive, with or without `application/`), such as
+    /// `at+jwt` (RFC 9068); `None`: not checked.
+    pub token_type: Option<String>,
+    /// Leeway in seconds for `exp`, `nbf`, `iat` and `max_token_age`. Default 0.
+    pub clock_tolerance: u64,
+    /// The maximum age in seconds, from `iat` (then required); older tokens are
+    /// [`ErrorCode::TokenExpired`]. `None`: not checked.
+    pub max_token_age: Option<u64>,
+    /// Tokens longer than this are [`ErrorCode::TokenTooLarge`]. Default 16 KiB.
+    pub max_size: usize,
+    /// The claim holding the scopes; `None`: `scope` and `scp` (see
+    /// [`DecodeOptions::scope_claim`](crate::DecodeOptions::scope_claim)).
+    pub scope_claim: Option<String>,
+    /// The current time in unix seconds; `None`: the system clock (unavailable in WebAssembly).
+    pub now: Option<u64>,
+}
+
+impl VerifyOptions {
+    /// Options accepting the given algorithms, with every other setting at its default.
+    pub fn new(algorithms: impl IntoIterator<Item = Algorithm>) -> Self {
+        VerifyOptions {
+            algorithms: algorithms.into_iter().collect(),
+            ..VerifyOptions::default()
+        }
+    }
+}
+
+impl Default for VerifyOptions {
+    /// No algorithm (so not usable as is: set `algorithms`), `exp` required, no leeway, 16 KiB.
+    fn default() -> Self {
+        VerifyOptions {
+            algorithms: Vec::new(),
+            issuer: Vec::new(),
+            audience: Vec::new(),
+            required_claims: vec!["exp".to_string()],
+            token_type: None,
+            clock_tolerance: 0,
+            max_token_age: None,
+            max_size: DEFAULT_MAX_TOKEN_SIZE,
+            scope_claim: None,
+            now: None,
+        }
+    }
+}
+
+/// A signature-checked JWS whose payload was not interpreted: see [`Verifier::verify_jws`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct VerifiedJws {
+    /// The JOSE header.
+    pub header: Map<String, Value>,
+    /// The payload bytes, as signed.
+    pub payload: Vec<u8>,
+    /// The algorithm that verified it.
+    pub algorithm: Algorithm,
+}
+
+/// Verifies JWT access tokens: built once (keys parsed once), reused for every request.
+///
+/// ```
+/// use scopegate::{Algorithm, ErrorCode, KeySet, Verifier, VerifyOptions};
+/// // RFC 7515 Appendix A.1: an HS256 token with `exp` 1300819380.
+/// let jwk = r#"{"kty":"oct","k":"AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow"}"#;
+/// let jwt = "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9.\
+///            eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ.\
+///            dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+/// let verifier = Verifier::new(
+///     KeySet::from_jwk(jwk)?,
+///     VerifyOptions { issuer: vec!["joe".into()], ..VerifyOptions::new([Algorithm::HS256]) },
+/// )?;
+/// let token = verifier.verify_at(jwt, 1_300_819_379)?;
+/// assert_eq!(token.issuer(), Some("joe"));
+/// assert_eq!(verifier.verify_at(jwt, 1_300_819_380).unwrap_err().code(), ErrorCode::TokenExpired);
+/// # Ok::<(), scopegate::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Verifier {
+    keys: KeySet,
+    options: VerifyOptions,
+}
+
+impl Verifier {
+    /// A verifier for these keys and options. [`ErrorCode::InvalidOptions`] when no algorithm is
+    /// allowed, or when no allowed algorithm fits any key.
+    pub fn new(keys: KeySet, options: VerifyOptions) -> Result<Verifier, Error> {
+        if options.algorithms.is_empty() {
+            return Err(Error::new(
+                ErrorCode::InvalidOptions,
+                "`algorithms` is empty: list the algorithms to accept",
+            ));
+        }
+        let usable = options
+            .algorithms
+            .iter()
+            .any(|alg| keys.keys.iter().any(|k| alg.family() == k.family));
+        if !usable {
+            return Err(Error::new(
+                ErrorCode::InvalidOptions,
+                "none of the allowed algorithms fits any of the keys",
+            ));
+        }
+        if let Some(typ) = &options.token_type {
+            if typ.is_empty() {
+                return Err(Error::new(
+                    ErrorCode::InvalidOptions,
+                    "`token_type` is empty",
+                ));
+            }
+        }
+        Ok(Verifier { keys, options })
+    }
+
+    /// The options in use.
+    pub fn options(&self) -> &VerifyOptions {
+        &self.options
+    }
+
+    /// Verifies a token at [`VerifyOptions::now`], or the system clock when it is `None`.
+    pub fn verify(&self, token: &str) -> Result<Token, Error> {
+        let now = match self.options.now {
+            Some(now) => now,
+            None => system_now()?,
+        };
+        self.verify_at(token, now)
+    }
+
+    /// Verifies a token at the given time (unix seconds): signature, then claims.
+    pub fn verify_at(&self, token: &str, now: u64) -> Result<Token, Error> {
+        let parts = split_compact(token, self.options.max_size)?;
+        let header = parse_header(parts.header)?;
+        self.check_signature(&header, parts.signing_input, parts.signature)?;
+        let claims = parse_payload(parts.payload)?;
+        let token = Token::from_parts(header, claims, self.options.scope_claim.as_deref())?;
+        self.check_claims(&token, now)?;
+        Ok(token)
+    }
+
+    /// Checks the header and the signature only; the payload is returned as bytes, **not**
+    /// interpreted (no `exp`, `iss`, `aud` or any other claim check). For JWS payloads that are not
+    /// JWT claims; for access tokens use [`Verifier::verify`].
+    pub fn verify_jws(&self, token: &str) -> Result<VerifiedJws, Error> {
+        let parts = split_compact(token, self.options.max_size)?;
+        let header = parse_header(parts.header)?;
+        let algorithm = self.check_signature(&header, parts.signing_input, parts.signature)?;
+        let payload = URL_SAFE_NO_PAD.decode(parts.payload).map_err(|_| {
+            Error::new(
+                ErrorCode::MalformedToken,
+                "the token payload is not base64url without padding",
+            )
+        })?;
+        Ok(VerifiedJws {
+            header,
+            payload,
+            algorithm,
+        })
+    }
+
+    fn check_signature(
+        &self,
+        header: &Map<String, Value>,
+        signing_input: &str,
+        signature: &str,
+    ) -> Result<Algorithm, Error> {
+        for name in ["jku", "x5u", "x5c", "jwk"] {
+            if header.contains_key(name) {
+                return Err(Error::new(
+                    ErrorCode::UnsupportedToken,
+                    format!(
+                        "the header has `{name}`: key-location headers are never followed; keys come only from the configured key set"
+                    ),
+                ));
+            }
+        }
+        if let Some(crit) = header.get("crit") {
+            let names = match crit {
+                Value::Array(names) if !names.is_empty() => names,
+                _ => {
+                    return Err(Error::new(
+                        ErrorCode::MalformedToken,
+                        "the header `crit` must be a non-empty list of names",
+                    ))
+                }
+            };
+            let first = names.first().and_then(Value::as_str).unwrap_or("?");
+            return Err(Error::new(
+                ErrorCode::UnsupportedToken,
+                format!(
+                    "the header `crit` names {first:?}, an extension scopegate does not understand"
+                ),
+            ));
+        }
+        let alg_name = header.get("alg").and_then(Value::as_str).unwrap_or("");
+        let alg = Algorithm::parse(alg_name)?;
+        if !self.options.algorithms.contains(&alg) {
+            return Err(Error::new(
+                ErrorCode::AlgorithmNotAllowed,
+                format!("alg {alg_name:?} is not in the allowed algorithms"),
+            ));
+        }
+        if let Some(expected) = &self.options.token_type {
+            check_typ(header.get("typ"), expected)?;
+        }
+        let kid = match header.get("kid") {
+            None => None,
+            Some(Value::String(kid)) => Some(kid.as_str()),
+            Some(_) => {
+                return Err(Error::new(
+                    ErrorCode::MalformedToken,
+                    "the header `kid` is not a string",
+                ))
+            }
+        };
+        let key = self.keys.select(kid, alg)?;
+        let bad_signature = |message: &str| Error::new(ErrorCode::InvalidSignature, message);
+        let signature = URL_SAFE_NO_PAD
+            .decode(signature)
+            .map_err(|_| bad_signature("the signature is not base64url without padding"))?;
+        if signature.len() != key.signature_len(alg) {
+            return Err(bad_signature(&format!(
+                "a {alg} signature with this key is {} bytes, this one has {}",
+                key.signature_len(alg),
+                signature.len()
+            )));
+        }
+        let verifier = (provider().verifier_factory)(&alg.to_jwt(), &key.key)
+            .map_err(|e| invalid_key(format!("the key cannot verify {alg}: {e}")))?;
+        verifier
+            .verify(signing_input.as_bytes(), &signature)
+            .map_err(|_| bad_signature("the signature does not verify"))?;
+        Ok(alg)
+    }
+
+    fn check_claims(&self, token: &Token, now: u64) -> Result<(), Error> {
+        let options = &self.options;
+        let leeway = options.clock_tolerance;
+        for name in &options.required_claims {
+            if !token.claims().contains_key(name) {
+                return Err(missing(name));
+            }
+        }
+        if let Some(exp) = token.expires_at() {
+            if now >= exp.saturating_add(leeway) {
+                return Err(Error::new(
+                    ErrorCode::TokenExpired,
+                    format!("the token expired at {exp} (now {now}, tolerance {leeway} s)"),
+                )
+                .for_claim("exp"));
+            }
+        }
+        if let Some(nbf) = token.not_before() {
+            if now.saturating_add(leeway) < nbf {
+                return Err(Error::new(
+                    ErrorCode::TokenNotYetValid,
+                    format!(
+                        "the token is not valid before {nbf} (now {now}, tolerance {leeway} s)"
+                    ),
+                )
+                .for_claim("nbf"));
+            }
+        }
+        if let Some(iat) = token.issued_at() {
+            if iat > now.saturating_add(leeway) {
+                return Err(Error::new(
+                    ErrorCode::ClaimInvalid,
+                    format!("the token is issued in the future ({iat}, now {now})"),
+                )
+                .for_claim("iat"));
+            }
+        }
+        if let Some(max_age) = options.max_token_age {
+            let iat = token.issued_at().ok_or_else(|| missing("iat"))?;
+            if now.saturating_sub(iat) > max_age.saturating_add(leeway) {
+                return Err(Error::new(
+                    ErrorCode::TokenExpired,
+                    format!("the token was issued at {iat}, more than {max_age} s ago (now {now})"),
+                )
+                .for_claim("iat"));
+            }
+        }
+        if !options.issuer.is_empty() {
+            let iss = token.issuer().ok_or_else(|| missing("iss"))?;
+            if !options.issuer.iter().any(|i| i == iss) {
+                return Err(Error::new(
+                    ErrorCode::ClaimInvalid,
+                    format!("issuer {iss:?} is not accepted"),
+                )
+                .for_claim("iss"));
+            }
+        }
+        if !options.audience.is_empty() {
+            if !token.claims().contains_key("aud") {
+                return Err(missing("aud"));
+            }
+            if !token
+                .audience()
+                .iter()
+                .any(|a| options.audience.iter().any(|want| want == a))
+            {
+                return Err(Error::new(
+                    ErrorCode::ClaimInvalid,
+                    "the token's audience does not include an accepted audience",
+                )
+                .for_claim("aud"));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn missing(name: &str) -> Error {
+    Error::new(
+        ErrorCode::ClaimMissing,
+        format!("the required claim `{name}` is missing"),
+    )
+    .for_claim(name)
+}
+
+/// Compares the header `typ` with the expected one: case-insensitive, `application/` optional.
+fn check_typ(typ: Option<&Value>, expected: &str) -> Result<(), Error> {
+    fn bare(s: &str) -> &str {
+        match s.get(..12) {
+            Some(prefix) if prefix.eq_ignore_ascii_case("application/") => {
+                s.get(12..).unwrap_or("")
+            }
+            _ => s,
+        }
+    }
+    let bad = |message: String| Error::new(ErrorCode::ClaimInvalid, message).for_claim("typ");
+    match typ {
+        Some(Value::String(typ)) if bare(typ).eq_ignore_ascii_case(bare(expected)) => Ok(()),
+        Some(Value::String(typ)) => Err(bad(format!(
+            "the header typ is {typ:?}, expected {expected:?}"
+        ))),
+        Some(_) => Err(bad("the header typ is not a string".to_string())),
+        None => Err(bad(format!("the header has no typ, expected {expected:?}"))),
+    }
+}
+
+/// The current unix time from the system clock. In WebAssembly there is none: the time must be
+/// passed in ([`VerifyOptions::now`], [`Verifier::verify_at`]) and this returns
+/// [`ErrorCode::ClockUnavailable`].
+pub fn system_now() -> Result<u64, Error> {
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .map_err(|_| {
+                Error::new(
+                    ErrorCode::ClockUnavailable,
+                    "the system clock is before 1970",
+                )
+            })
+    }
+    #[cfg(target_arch = "wasm32")]
+    {
+        Err(Error::new(
+            ErrorCode::ClockUnavailable,
+            "no clock in WebAssembly: pass the current time (`now`)",
+        ))
+    }
+}
