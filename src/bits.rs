@@ -74,7 +74,7 @@ impl Bits {
     }
 
     /// The indexes of the set bits, in increasing order.
-    pub fn ones(&self) -> impl Iterator<Item = usize> + '_ {
+    pub fn ones(&self) -> Ones<'_> {
         ones(&self.words)
     }
 
@@ -106,18 +106,36 @@ impl Bits {
 }
 
 /// The indexes of the set bits of `words`, in increasing order.
-pub(crate) fn ones(words: &[u64]) -> impl Iterator<Item = usize> + '_ {
-    words.iter().enumerate().flat_map(|(i, &word)| {
-        let mut w = word;
-        std::iter::from_fn(move || {
-            if w == 0 {
-                return None;
-            }
-            let bit = w.trailing_zeros() as usize;
-            w &= w - 1;
-            Some(i * 64 + bit)
-        })
-    })
+pub(crate) fn ones(words: &[u64]) -> Ones<'_> {
+    Ones {
+        words,
+        base: 0,
+        current: 0,
+    }
+}
+
+/// Iterator over set bits (a plain loop; cheaper than a `flat_map`).
+pub(crate) struct Ones<'a> {
+    words: &'a [u64],
+    base: usize,
+    current: u64,
+}
+
+impl Iterator for Ones<'_> {
+    type Item = usize;
+
+    #[inline]
+    fn next(&mut self) -> Option<usize> {
+        while self.current == 0 {
+            let (&first, rest) = self.words.split_first()?;
+            self.current = first;
+            self.words = rest;
+            self.base += 64;
+        }
+        let bit = self.current.trailing_zeros() as usize;
+        self.current &= self.current - 1;
+        Some(self.base - 64 + bit)
+    }
 }
 
 /// A rule set for one evaluation: on the stack for policies of up to 256 rules.
@@ -158,7 +176,7 @@ impl RuleSet {
         }
     }
 
-    pub fn ones(&self) -> impl Iterator<Item = usize> + '_ {
+    pub fn ones(&self) -> Ones<'_> {
         ones(self.words())
     }
 }

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -79,14 +80,14 @@ pub struct Decision {
     pub reason: Reason,
     /// The id of the rule that decided: the allowing rule, the denying rule, or the rule the
     /// missing scopes would satisfy.
-    pub rule: Option<String>,
+    pub rule: Option<Arc<str>>,
     /// The smallest set of scopes that, added to the grant, would allow the request (for
     /// [`Reason::InsufficientScope`]; empty otherwise).
     pub missing: ScopeSet,
     /// For an allowed request: whether the caller sees only its own data or all of it.
     pub data: Option<DataRange>,
     /// The `{name}` values captured by the deciding rule's path pattern.
-    pub params: BTreeMap<String, String>,
+    pub params: BTreeMap<Arc<str>, String>,
     /// For a refusal: the RFC 6750 §3 `WWW-Authenticate` header value.
     pub challenge: Option<String>,
 }

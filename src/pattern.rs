@@ -14,6 +14,7 @@
 //! are refused. Patterns are matched against [normalized](crate::normalize_path) paths.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::error::{Error, ErrorCode};
 
@@ -21,7 +22,7 @@ use crate::error::{Error, ErrorCode};
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Segment {
     Literal(Box<str>),
-    Param(Box<str>),
+    Param(Arc<str>),
     Any,
     Rest,
 }
@@ -101,7 +102,7 @@ impl PathPattern {
             _ => {
                 if let Some(name) = seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
                     if is_param_name(name) {
-                        return Ok(Segment::Param(name.into()));
+                        return Ok(Segment::Param(Arc::from(name)));
                     }
                     return Err(pattern_error(
                         pattern,
@@ -128,36 +129,31 @@ impl PathPattern {
     }
 
     /// The parameters captured when `segments` match, or `None` when they do not.
-    pub(crate) fn match_segments<'s>(
-        &self,
-        mut segments: impl Iterator<Item = &'s str>,
-    ) -> Option<BTreeMap<String, String>> {
+    pub(crate) fn match_segments(&self, segments: &[&str]) -> Option<BTreeMap<Arc<str>, String>> {
         let mut params = BTreeMap::new();
+        let mut rest = segments;
         for pattern_segment in &self.segments {
-            match pattern_segment {
-                Segment::Rest => return Some(params),
-                Segment::Literal(lit) => {
-                    if segments.next()? != lit.as_ref() {
-                        return None;
-                    }
-                }
-                Segment::Param(name) => {
-                    let value = segments.next()?;
-                    params.insert(name.to_string(), value.to_string());
-                }
-                Segment::Any => {
-                    segments.next()?;
-                }
+            if *pattern_segment == Segment::Rest {
+                return Some(params);
             }
+            let (first, tail) = rest.split_first()?;
+            match pattern_segment {
+                Segment::Literal(lit) if first != &lit.as_ref() => return None,
+                Segment::Param(name) => {
+                    params.insert(Arc::clone(name), String::from(*first));
+                }
+                _ => {}
+            }
+            rest = tail;
         }
-        segments.next().is_none().then_some(params)
+        rest.is_empty().then_some(params)
     }
 
     /// Normalizes `path` and returns the captured parameters if it matches, `None` otherwise.
     /// A path that cannot be normalized is an [`ErrorCode::InvalidPath`] error.
-    pub fn captures(&self, path: &str) -> Result<Option<BTreeMap<String, String>>, Error> {
+    pub fn captures(&self, path: &str) -> Result<Option<BTreeMap<Arc<str>, String>>, Error> {
         let normalized = crate::path::normalize_path(path)?;
-        Ok(self.match_segments(normalized.segments()))
+        Ok(normalized.with_segments(|segments| self.match_segments(segments)))
     }
 }
 
@@ -168,10 +164,35 @@ pub(crate) struct Hit {
     pub except: bool,
 }
 
+/// A literal segment with its first eight bytes as an integer, so a lookup mostly compares
+/// integers instead of calling `memcmp`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct LiteralKey {
+    prefix: u64,
+    text: Box<str>,
+}
+
+fn prefix_of(text: &str) -> u64 {
+    let mut bytes = [0u8; 8];
+    for (slot, byte) in bytes.iter_mut().zip(text.bytes()) {
+        *slot = byte;
+    }
+    u64::from_be_bytes(bytes)
+}
+
+fn find_literal(literals: &[(LiteralKey, u32)], segment: &str) -> Result<usize, usize> {
+    let prefix = prefix_of(segment);
+    literals.binary_search_by(|(key, _)| {
+        key.prefix
+            .cmp(&prefix)
+            .then_with(|| key.text.as_ref().cmp(segment))
+    })
+}
+
 #[derive(Debug, Default, Clone)]
 struct Node {
-    /// Literal children, sorted by segment for binary search.
-    literals: Vec<(Box<str>, u32)>,
+    /// Literal children, sorted by (prefix key, segment) for binary search.
+    literals: Vec<(LiteralKey, u32)>,
     /// The child for `{param}` and `*`.
     one: Option<u32>,
     /// Patterns ending in `**` here.
@@ -199,19 +220,18 @@ impl Trie {
             return 0;
         };
         match segment {
-            Segment::Literal(lit) => {
-                match current
-                    .literals
-                    .binary_search_by(|(s, _)| s.as_ref().cmp(lit))
-                {
-                    Ok(found) => current.literals.get(found).map_or(0, |(_, n)| *n),
-                    Err(at) => {
-                        current.literals.insert(at, (lit.clone(), next));
-                        self.nodes.push(Node::default());
-                        next
-                    }
+            Segment::Literal(lit) => match find_literal(&current.literals, lit) {
+                Ok(found) => current.literals.get(found).map_or(0, |(_, n)| *n),
+                Err(at) => {
+                    let key = LiteralKey {
+                        prefix: prefix_of(lit),
+                        text: lit.clone(),
+                    };
+                    current.literals.insert(at, (key, next));
+                    self.nodes.push(Node::default());
+                    next
                 }
-            }
+            },
             Segment::Param(_) | Segment::Any | Segment::Rest => match current.one {
                 Some(n) => n,
                 None => {
@@ -264,7 +284,7 @@ impl Trie {
             }
             return;
         };
-        if let Ok(found) = n.literals.binary_search_by(|(s, _)| s.as_ref().cmp(first)) {
+        if let Ok(found) = find_literal(&n.literals, first) {
             if let Some((_, child)) = n.literals.get(found) {
                 self.walk_from(*child, segments.clone(), on_hit);
             }

@@ -30,6 +30,7 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 use crate::bits::{Bits, RuleSet};
 use crate::decision::{DataRange, Decision, Reason};
@@ -39,7 +40,7 @@ use crate::document::{
 };
 use crate::error::{Error, ErrorCode};
 use crate::grant::Grant;
-use crate::path::{normalize_path, NormalizedPath};
+use crate::path::{normalize_path, split_plain};
 use crate::pattern::{Hit, PathPattern, Trie};
 use crate::scope::{is_scope_token, ScopeSet};
 
@@ -72,6 +73,7 @@ fn is_method_token(method: &str) -> bool {
 
 #[derive(Debug, Clone)]
 struct CompiledRule {
+    id: Arc<str>,
     effect: Effect,
     any: Bits,
     all: Bits,
@@ -361,6 +363,7 @@ impl Policy {
                 }
             }
             rules.push(CompiledRule {
+                id: Arc::from(rule.id.as_str()),
                 effect: rule.effect,
                 any,
                 all,
@@ -647,11 +650,7 @@ impl Policy {
     }
 
     /// The rules that apply to `method` on a normalized path, as a rule set.
-    fn matching_rules(&self, method: &str, path: &NormalizedPath<'_>) -> RuleSet {
-        path.with_segments(|segments| self.matching_rules_on(method, segments))
-    }
-
-    fn matching_rules_on(&self, method: &str, segments: &[&str]) -> RuleSet {
+    fn matching_rules(&self, method: &str, segments: &[&str]) -> RuleSet {
         let lookup = if method == "HEAD" && !self.head_named {
             "GET"
         } else {
@@ -775,23 +774,17 @@ impl Policy {
         }
     }
 
-    fn evaluate<'p>(
+    /// Evaluates a request whose method is valid, on its normalized segments.
+    fn evaluate(
         &self,
         method: &str,
-        path: &'p str,
+        segments: &[&str],
         mask: &Bits,
         want_missing: bool,
-    ) -> (Outcome, Option<crate::path::NormalizedPath<'p>>) {
-        if !is_method_token(method) {
-            return (Outcome::InvalidMethod, None);
-        }
-        let normalized = match normalize_path(path) {
-            Ok(p) => p,
-            Err(_) => return (Outcome::InvalidPath, None),
-        };
-        let candidates = self.matching_rules(method, &normalized);
+    ) -> Outcome {
+        let candidates = self.matching_rules(method, segments);
         if let Some(rule) = self.first_deny(&candidates, mask) {
-            return (Outcome::Denied { rule }, Some(normalized));
+            return Outcome::Denied { rule };
         }
         let mut first_own: Option<usize> = None;
         let mut any_allow = false;
@@ -806,11 +799,10 @@ impl Policy {
             if rule.satisfied_by(mask) {
                 match self.data_range(rule, mask) {
                     DataRange::All => {
-                        let outcome = Outcome::Allowed {
+                        return Outcome::Allowed {
                             rule: r,
                             data: DataRange::All,
-                        };
-                        return (outcome, Some(normalized));
+                        }
                     }
                     DataRange::Own => {
                         first_own.get_or_insert(r);
@@ -819,57 +811,87 @@ impl Policy {
             }
         }
         if let Some(rule) = first_own {
-            let outcome = Outcome::Allowed {
+            return Outcome::Allowed {
                 rule,
                 data: DataRange::Own,
             };
-            return (outcome, Some(normalized));
         }
         if !any_allow {
-            return (Outcome::NoMatch, Some(normalized));
+            return Outcome::NoMatch;
         }
         if !want_missing {
             // Callers that only need a yes/no do not pay for the search.
-            let needed = Bits::with_len(self.width());
-            return (Outcome::Insufficient { rule: 0, needed }, Some(normalized));
+            return Outcome::Insufficient {
+                rule: 0,
+                needed: Bits::default(),
+            };
         }
-        let outcome = match self.smallest_addition(&candidates, mask) {
+        match self.smallest_addition(&candidates, mask) {
             Ok((rule, needed)) => Outcome::Insufficient { rule, needed },
             Err(Some(rule)) => Outcome::Denied { rule },
             Err(None) => Outcome::NoMatch,
-        };
-        (outcome, Some(normalized))
+        }
+    }
+
+    /// Validates the method, normalizes the path and evaluates; `finish` sees the outcome and the
+    /// segments (empty when the request could not be evaluated).
+    fn with_outcome<R>(
+        &self,
+        method: &str,
+        path: &str,
+        mask: &Bits,
+        want_missing: bool,
+        finish: impl FnOnce(Outcome, &[&str]) -> R,
+    ) -> R {
+        if !is_method_token(method) {
+            return finish(Outcome::InvalidMethod, &[]);
+        }
+        let mut plain = [""; 16];
+        if let Some(count) = split_plain(path, &mut plain) {
+            let segments = plain.get(..count).unwrap_or_default();
+            return finish(
+                self.evaluate(method, segments, mask, want_missing),
+                segments,
+            );
+        }
+        match normalize_path(path) {
+            Ok(normalized) => normalized.with_segments(|segments| {
+                finish(
+                    self.evaluate(method, segments, mask, want_missing),
+                    segments,
+                )
+            }),
+            Err(_) => finish(Outcome::InvalidPath, &[]),
+        }
     }
 
     /// Whether `grant` may call `method path`: the fast path of [`decide`](Self::decide), with the
     /// same answer and no explanation.
     pub fn allows(&self, method: &str, path: &str, grant: &Grant) -> bool {
         let mask = self.mask_of(grant);
-        matches!(
-            self.evaluate(method, path, &mask, false).0,
-            Outcome::Allowed { .. }
-        )
+        self.with_outcome(method, path, &mask, false, |outcome, _| {
+            matches!(outcome, Outcome::Allowed { .. })
+        })
     }
 
     /// Decides whether `grant` may call `method path`, and explains why (see the
     /// [semantics](self)).
     pub fn decide(&self, method: &str, path: &str, grant: &Grant) -> Decision {
         let mask = self.mask_of(grant);
-        let (outcome, normalized) = self.evaluate(method, path, &mask, true);
+        self.with_outcome(method, path, &mask, true, |outcome, segments| {
+            self.explain(outcome, segments)
+        })
+    }
+
+    /// Turns an outcome into a [`Decision`].
+    fn explain(&self, outcome: Outcome, segments: &[&str]) -> Decision {
         let params = |rule: usize| {
-            let Some(normalized) = normalized.as_ref() else {
-                return BTreeMap::new();
-            };
             self.rules
                 .get(rule)
-                .and_then(|r| {
-                    r.paths
-                        .iter()
-                        .find_map(|p| p.match_segments(normalized.segments()))
-                })
+                .and_then(|r| r.paths.iter().find_map(|p| p.match_segments(segments)))
                 .unwrap_or_default()
         };
-        let rule_id = |rule: usize| self.document.rules.get(rule).map(|r| r.id.clone());
+        let rule_id = |rule: usize| self.rules.get(rule).map(|r| Arc::clone(&r.id));
         match outcome {
             Outcome::InvalidMethod => Decision::refused(
                 Reason::InvalidMethod,
@@ -964,7 +986,7 @@ impl Policy {
             ));
         }
         let normalized = normalize_path(path)?;
-        let candidates = self.matching_rules(method, &normalized);
+        let candidates = normalized.with_segments(|segments| self.matching_rules(method, segments));
         let empty = Bits::with_len(self.width());
         let mut sets: Vec<Bits> = Vec::new();
         for r in candidates.ones() {

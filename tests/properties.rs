@@ -437,7 +437,7 @@ proptest! {
             prop_assert_eq!(decision.reason, reason, "{} {} with {:?}", method, path, names);
             prop_assert_eq!(decision.data, data);
             if matches!(reason, Reason::Allowed | Reason::DeniedByRule) && rule.is_some() {
-                prop_assert_eq!(decision.rule.clone(), rule.map(|i| format!("r{i}")));
+                prop_assert_eq!(decision.rule.as_deref().map(String::from), rule.map(|i| format!("r{i}")));
             }
             if reason == Reason::InsufficientScope {
                 // The missing scopes really allow the request ...
