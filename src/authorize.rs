@@ -71,13 +71,32 @@ impl Policy {
         request: &RequestParts<'_>,
         verifier: &Verifier,
     ) -> Result<Authorization, Error> {
+        self.authorize_with(request, |token| verifier.verify(token))
+    }
+
+    /// [`authorize`](Self::authorize) with an explicit current time (unix seconds), for tests
+    /// and for WebAssembly, where the clock comes from JavaScript.
+    pub fn authorize_at(
+        &self,
+        request: &RequestParts<'_>,
+        verifier: &Verifier,
+        now: u64,
+    ) -> Result<Authorization, Error> {
+        self.authorize_with(request, |token| verifier.verify_at(token, now))
+    }
+
+    fn authorize_with(
+        &self,
+        request: &RequestParts<'_>,
+        verify: impl FnOnce(&str) -> Result<Token, Error>,
+    ) -> Result<Authorization, Error> {
         let found = bearer_token(request.authorization, request.query())?.ok_or_else(|| {
             Error::new(
                 ErrorCode::TokenMissing,
                 "the request carries no access token",
             )
         })?;
-        let token = verifier.verify(found.token())?;
+        let token = verify(found.token())?;
         let grant = self.expand(token.scopes());
         if found.source() == TokenSource::Query && !self.query_transport_allowed(&grant) {
             return Err(Error::new(

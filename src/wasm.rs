@@ -164,10 +164,6 @@ impl JsGrant {
 }
 
 impl JsGrant {
-    pub(crate) fn core(&self) -> &Grant {
-        &self.inner
-    }
-
     pub(crate) fn from_core(inner: Grant) -> Self {
         JsGrant { inner }
     }
@@ -301,12 +297,6 @@ impl JsPolicy {
     }
 }
 
-impl JsPolicy {
-    pub(crate) fn core(&self) -> &Policy {
-        &self.inner
-    }
-}
-
 /// Parses a scope string or array into a sorted, duplicate-free array.
 #[wasm_bindgen(js_name = parseScopes)]
 pub fn parse_scopes(scopes: JsValue) -> Result<Vec<String>, JsValue> {
@@ -326,4 +316,329 @@ pub fn normalize_path(path: JsValue) -> Result<String, JsValue> {
 #[wasm_bindgen]
 pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_string()
+}
+
+// ---- Tokens ------------------------------------------------------------------------------------
+
+/// A token as JavaScript sees it (camelCase, unix seconds).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct JsToken<'a> {
+    header: &'a serde_json::Map<String, serde_json::Value>,
+    claims: &'a serde_json::Map<String, serde_json::Value>,
+    scopes: &'a ScopeSet,
+    subject: Option<&'a str>,
+    issuer: Option<&'a str>,
+    audience: &'a [String],
+    client_id: Option<&'a str>,
+    jwt_id: Option<&'a str>,
+    expires_at: Option<u64>,
+    issued_at: Option<u64>,
+    not_before: Option<u64>,
+}
+
+fn token_to_js(token: &crate::Token) -> Result<JsValue, JsValue> {
+    to_plain(&JsToken {
+        header: token.header(),
+        claims: token.claims(),
+        scopes: token.scopes(),
+        subject: token.subject(),
+        issuer: token.issuer(),
+        audience: token.audience(),
+        client_id: token.client_id(),
+        jwt_id: token.jwt_id(),
+        expires_at: token.expires_at(),
+        issued_at: token.issued_at(),
+        not_before: token.not_before(),
+    })
+}
+
+fn get(object: &JsValue, key: &str) -> JsValue {
+    if object.is_object() {
+        Reflect::get(object, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+    } else {
+        JsValue::UNDEFINED
+    }
+}
+
+fn is_absent(value: &JsValue) -> bool {
+    value.is_undefined() || value.is_null()
+}
+
+fn optional_string_arg(name: &str, value: &JsValue) -> Result<Option<String>, JsValue> {
+    if is_absent(value) {
+        Ok(None)
+    } else {
+        string_arg(name, value).map(Some)
+    }
+}
+
+fn optional_seconds(name: &str, value: &JsValue) -> Result<Option<u64>, JsValue> {
+    if is_absent(value) {
+        return Ok(None);
+    }
+    match value.as_f64() {
+        Some(n) if (0.0..=9_007_199_254_740_991.0).contains(&n) => Ok(Some(n as u64)),
+        _ => Err(invalid_argument(
+            name,
+            "a non-negative number of seconds",
+            value,
+        )),
+    }
+}
+
+/// Reads `{ maxSize, scopeClaim }` decode options.
+fn decode_options(options: &JsValue) -> Result<crate::DecodeOptions, JsValue> {
+    let mut decode = crate::DecodeOptions::default();
+    if let Some(max) = optional_seconds("maxSize", &get(options, "maxSize"))? {
+        decode.max_size = usize::try_from(max).unwrap_or(usize::MAX);
+    }
+    decode.scope_claim = optional_string_arg("scopeClaim", &get(options, "scopeClaim"))?;
+    Ok(decode)
+}
+
+/// Decodes a JWT **without verifying anything** (for UIs that only display or gate on it).
+#[wasm_bindgen(js_name = decodeUnverified)]
+pub fn decode_unverified(token: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+    let token = string_arg("token", &token)?;
+    let options = decode_options(&options)?;
+    let decoded = crate::decode_unverified_with(&token, &options).map_err(|e| to_js_error(&e))?;
+    token_to_js(&decoded)
+}
+
+/// Parses an OAuth2 token endpoint response (RFC 6749 §5.1; §5.2 errors are thrown). `requested`
+/// gives the granted scopes when the response has no `scope`.
+#[wasm_bindgen(js_name = parseTokenResponse)]
+pub fn parse_token_response(body: JsValue, requested: JsValue) -> Result<JsValue, JsValue> {
+    let body = match body.as_string() {
+        Some(text) => text,
+        None if body.is_object() => js_sys::JSON::stringify(&body)
+            .ok()
+            .and_then(|s| s.as_string())
+            .ok_or_else(|| invalid_argument("body", "JSON text or an object", &body))?,
+        None => return Err(invalid_argument("body", "JSON text or an object", &body)),
+    };
+    let requested = if is_absent(&requested) {
+        None
+    } else {
+        Some(scopes_arg("requested", &requested)?)
+    };
+    let response = crate::TokenResponse::from_json(&body).map_err(|e| to_js_error(&e))?;
+
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct JsTokenResponse<'a> {
+        access_token: &'a str,
+        token_type: &'a str,
+        expires_in: Option<u64>,
+        refresh_token: Option<&'a str>,
+        scopes: ScopeSet,
+        scope_in_response: bool,
+    }
+    to_plain(&JsTokenResponse {
+        access_token: response.access_token(),
+        token_type: response.token_type(),
+        expires_in: response.expires_in(),
+        refresh_token: response.refresh_token(),
+        scopes: response.scopes(requested.as_ref()),
+        scope_in_response: response.scope().is_some(),
+    })
+}
+
+/// Finds the bearer token of a request (RFC 6750): `{ token, source: "header" | "query" }`, or
+/// `null` when there is none.
+#[wasm_bindgen(js_name = bearerToken)]
+pub fn bearer_token(authorization: JsValue, query: JsValue) -> Result<JsValue, JsValue> {
+    let authorization = optional_string_arg("authorization", &authorization)?;
+    let query = optional_string_arg("query", &query)?;
+    let found = crate::bearer_token(authorization.as_deref(), query.as_deref())
+        .map_err(|e| to_js_error(&e))?;
+    match found {
+        Some(found) => to_plain(&found),
+        None => Ok(JsValue::NULL),
+    }
+}
+
+#[cfg(feature = "verify")]
+mod verification {
+    use super::*;
+    use crate::{Algorithm, KeySet, RequestParts, Verifier, VerifyOptions};
+
+    /// Unix seconds from `currentDate` (a `Date`) or, when absent, the JavaScript clock.
+    fn now_from(options: &JsValue) -> Result<u64, JsValue> {
+        let current = get(options, "currentDate");
+        let millis = if is_absent(&current) {
+            js_sys::Date::now()
+        } else if current.is_instance_of::<js_sys::Date>() {
+            js_sys::Date::from(current.clone()).get_time()
+        } else {
+            return Err(invalid_argument("currentDate", "a Date", &current));
+        };
+        if millis.is_finite() && millis >= 0.0 {
+            Ok((millis / 1000.0).floor() as u64)
+        } else {
+            Err(invalid_argument("currentDate", "a valid Date", &current))
+        }
+    }
+
+    fn string_list(name: &str, value: &JsValue) -> Result<Vec<String>, JsValue> {
+        if is_absent(value) {
+            return Ok(Vec::new());
+        }
+        if let Some(one) = value.as_string() {
+            return Ok(vec![one]);
+        }
+        if Array::is_array(value) {
+            return Array::from(value)
+                .iter()
+                .map(|item| string_arg(name, &item))
+                .collect();
+        }
+        Err(invalid_argument(
+            name,
+            "a string or an array of strings",
+            value,
+        ))
+    }
+
+    fn key_set(keys: &JsValue) -> Result<KeySet, JsValue> {
+        let text_or_json = |name: &str, value: &JsValue| -> Result<String, JsValue> {
+            match value.as_string() {
+                Some(text) => Ok(text),
+                None => js_sys::JSON::stringify(value)
+                    .ok()
+                    .and_then(|s| s.as_string())
+                    .ok_or_else(|| invalid_argument(name, "JSON text or an object", value)),
+            }
+        };
+        let secret = get(keys, "secret");
+        let result = if !is_absent(&secret) {
+            if let Some(text) = secret.as_string() {
+                KeySet::hmac_secret(text.as_bytes())
+            } else if secret.is_instance_of::<js_sys::Uint8Array>() {
+                KeySet::hmac_secret(&js_sys::Uint8Array::from(secret).to_vec())
+            } else {
+                return Err(invalid_argument(
+                    "keys.secret",
+                    "a string or a Uint8Array",
+                    &secret,
+                ));
+            }
+        } else if !is_absent(&get(keys, "pem")) {
+            KeySet::from_pem(&string_arg("keys.pem", &get(keys, "pem"))?)
+        } else if !is_absent(&get(keys, "jwk")) {
+            KeySet::from_jwk(&text_or_json("keys.jwk", &get(keys, "jwk"))?)
+        } else if !is_absent(&get(keys, "jwks")) {
+            KeySet::from_jwks(&text_or_json("keys.jwks", &get(keys, "jwks"))?)
+        } else {
+            return Err(invalid_argument(
+                "keys",
+                "an object with one of secret, pem, jwk or jwks",
+                keys,
+            ));
+        };
+        let keys_set = result.map_err(|e| to_js_error(&e))?;
+        match optional_string_arg("keys.kid", &get(keys, "kid"))? {
+            Some(kid) => Ok(keys_set.with_key_id(kid)),
+            None => Ok(keys_set),
+        }
+    }
+
+    fn verify_options(options: &JsValue) -> Result<VerifyOptions, JsValue> {
+        let mut algorithms = Vec::new();
+        for name in string_list("algorithms", &get(options, "algorithms"))? {
+            algorithms.push(Algorithm::parse(&name).map_err(|e| to_js_error(&e))?);
+        }
+        let mut verify = VerifyOptions::new(algorithms);
+        verify.issuer = string_list("issuer", &get(options, "issuer"))?;
+        verify.audience = string_list("audience", &get(options, "audience"))?;
+        let required = get(options, "requiredClaims");
+        if !is_absent(&required) {
+            verify.required_claims = string_list("requiredClaims", &required)?;
+        }
+        verify.token_type = optional_string_arg("typ", &get(options, "typ"))?;
+        if let Some(leeway) = optional_seconds("clockTolerance", &get(options, "clockTolerance"))? {
+            verify.clock_tolerance = leeway;
+        }
+        verify.max_token_age = optional_seconds("maxTokenAge", &get(options, "maxTokenAge"))?;
+        let decode = decode_options(options)?;
+        verify.max_size = decode.max_size;
+        verify.scope_claim = decode.scope_claim;
+        Ok(verify)
+    }
+
+    /// Verifies JWT access tokens with fixed keys and options (JavaScript class `Verifier`).
+    #[wasm_bindgen(js_name = Verifier)]
+    pub struct JsVerifier {
+        inner: Verifier,
+    }
+
+    #[wasm_bindgen(js_class = Verifier)]
+    impl JsVerifier {
+        /// Parses the keys and options once. Options use jose's names: `algorithms` (required),
+        /// `issuer`, `audience`, `clockTolerance`, `maxTokenAge` (seconds), `typ`,
+        /// `requiredClaims`, plus `maxSize` and `scopeClaim`.
+        #[wasm_bindgen(constructor)]
+        pub fn new(keys: JsValue, options: JsValue) -> Result<JsVerifier, JsValue> {
+            let keys = key_set(&keys)?;
+            let options = verify_options(&options)?;
+            Verifier::new(keys, options)
+                .map(|inner| JsVerifier { inner })
+                .map_err(|e| to_js_error(&e))
+        }
+
+        /// Verifies a token; `options.currentDate` (a `Date`) fixes the clock.
+        pub fn verify(&self, token: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+            let token = string_arg("token", &token)?;
+            let now = now_from(&options)?;
+            let verified = self
+                .inner
+                .verify_at(&token, now)
+                .map_err(|e| to_js_error(&e))?;
+            token_to_js(&verified)
+        }
+    }
+
+    #[wasm_bindgen(js_class = Policy)]
+    impl JsPolicy {
+        /// Authorizes a request: finds the bearer token in `authorization` or the target's query,
+        /// verifies it, checks query transport and decides. Returns `{ decision, token, grant,
+        /// source }`; token problems are thrown.
+        pub fn authorize(
+            &self,
+            method: JsValue,
+            target: JsValue,
+            authorization: JsValue,
+            verifier: &JsVerifier,
+            options: JsValue,
+        ) -> Result<JsValue, JsValue> {
+            let method = string_arg("method", &method)?;
+            let target = string_arg("target", &target)?;
+            let authorization = optional_string_arg("authorization", &authorization)?;
+            let now = now_from(&options)?;
+            let mut request = RequestParts::new(&method, &target);
+            request.authorization = authorization.as_deref();
+            let result = self
+                .inner
+                .authorize_at(&request, &verifier.inner, now)
+                .map_err(|e| to_js_error(&e))?;
+            let out = Object::new();
+            set(&out, "decision", &to_plain(&result.decision)?);
+            set(&out, "token", &token_to_js(&result.token)?);
+            set(
+                &out,
+                "grant",
+                &JsValue::from(JsGrant::from_core(result.grant)),
+            );
+            set(&out, "source", &to_plain(&result.source)?);
+            Ok(out.into())
+        }
+    }
+}
+
+/// The size in bytes of the module's linear memory (to check that long runs do not leak).
+#[wasm_bindgen(js_name = wasmMemoryBytes)]
+pub fn wasm_memory_bytes() -> f64 {
+    let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+    js_sys::ArrayBuffer::from(memory.buffer()).byte_length() as f64
 }

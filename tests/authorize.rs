@@ -1,5 +1,6 @@
 //! Authorizing whole requests: bearer token location (RFC 6750), verification, query transport
 //! and the endpoint decision.
+#![cfg(not(target_arch = "wasm32"))]
 
 mod common;
 

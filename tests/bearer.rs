@@ -1,4 +1,5 @@
 //! RFC 6750 token location, table style.
+#![cfg(not(target_arch = "wasm32"))]
 
 use scopegate::{bearer_token, ErrorCode, TokenSource};
 

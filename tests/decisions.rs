@@ -1,4 +1,5 @@
 //! Runs the decision tables in `tests/tables/*.decisions.json` against the compiled policies.
+#![cfg(not(target_arch = "wasm32"))]
 
 mod common;
 

@@ -1,4 +1,5 @@
 //! Unverified decoding and scope claim extraction, table style.
+#![cfg(not(target_arch = "wasm32"))]
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;

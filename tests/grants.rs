@@ -1,4 +1,5 @@
 //! Grants (requested ∩ allowed, with each API's default rule), from `tests/tables/grants.json`.
+#![cfg(not(target_arch = "wasm32"))]
 
 mod common;
 

@@ -1,5 +1,6 @@
 //! Property tests: scope-set laws, grants, path equivalence, no panics, and the compiled policy
 //! agreeing with a naive reference evaluator written from the documented semantics.
+#![cfg(not(target_arch = "wasm32"))]
 
 mod common;
 

@@ -1,4 +1,5 @@
 //! RFC 6749 §5.1 / §5.2 token responses, table style.
+#![cfg(not(target_arch = "wasm32"))]
 
 use scopegate::{ErrorCode, OAuthError, ScopeSet, TokenResponse};
 

@@ -1,5 +1,6 @@
 //! Standard vectors (RFC 7515 Appendix A, RFC 8037 Appendix A.4) and tokens minted by PyJWT
 //! (`tests/fixtures/mint.py`), verified with a fixed clock.
+#![cfg(not(target_arch = "wasm32"))]
 
 mod common;
 

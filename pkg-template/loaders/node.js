@@ -1,0 +1,9 @@
+// Node >= 20.19 (import and require) and Bun: read the .wasm from disk, synchronously.
+import { readFileSync } from 'node:fs';
+import { initSync, registerErrorClass } from './scopegate.js';
+import { ScopegateError } from '../errors.js';
+
+initSync({ module: readFileSync(new URL('./scopegate_bg.wasm', import.meta.url)) });
+registerErrorClass(ScopegateError);
+export * from './scopegate.js';
+export { ScopegateError };

@@ -1,0 +1,14 @@
+// Bring your own WebAssembly.Module, bytes or URL: nothing is loaded until you call initialize.
+import init, { initSync, registerErrorClass } from './scopegate.js';
+import { ScopegateError } from '../errors.js';
+
+export async function initialize(source) {
+  await init({ module_or_path: source });
+  registerErrorClass(ScopegateError);
+}
+export function initializeSync(module) {
+  initSync({ module });
+  registerErrorClass(ScopegateError);
+}
+export * from './scopegate.js';
+export { ScopegateError };

@@ -1,0 +1,9 @@
+// Cloudflare Workers (workerd) and other edge runtimes that import .wasm files as modules.
+import wasmModule from './scopegate_bg.wasm';
+import { initSync, registerErrorClass } from './scopegate.js';
+import { ScopegateError } from '../errors.js';
+
+initSync({ module: wasmModule });
+registerErrorClass(ScopegateError);
+export * from './scopegate.js';
+export { ScopegateError };

@@ -1,0 +1,197 @@
+/// <reference lib="esnext.disposable" />
+// Types shared by the full and lite builds of scopegate.
+
+/** Stable error codes (the same strings as the Rust `ErrorCode`). */
+export type ErrorCode =
+  | 'invalid_scope' | 'invalid_policy' | 'invalid_json' | 'unsupported_version' | 'unknown_field'
+  | 'missing_field' | 'invalid_type' | 'invalid_value' | 'duplicate_rule_id' | 'duplicate_name'
+  | 'unknown_scope' | 'implies_cycle' | 'invalid_pattern' | 'invalid_method' | 'invalid_path'
+  | 'invalid_argument' | 'token_expired' | 'token_not_yet_valid' | 'invalid_signature'
+  | 'algorithm_not_allowed' | 'key_not_found' | 'claim_invalid' | 'claim_missing' | 'invalid_key'
+  | 'malformed_token' | 'unsupported_token' | 'token_too_large' | 'invalid_options'
+  | 'clock_unavailable' | 'invalid_request' | 'token_response_error' | 'invalid_token_response'
+  | 'token_missing' | 'token_in_query_not_allowed' | 'client_unsafe_token';
+
+/** One problem of an invalid policy. */
+export interface Problem {
+  code: ErrorCode;
+  message: string;
+  /** JSON pointer (RFC 6901) to the offending value, such as `/rules/3/paths/0`. */
+  pointer: string | undefined;
+}
+
+/** Every error scopegate throws. */
+export declare class ScopegateError extends Error {
+  readonly name: 'ScopegateError';
+  readonly code: ErrorCode;
+  /** JSON pointer for policy and input errors. */
+  readonly pointer: string | undefined;
+  /** The token claim concerned, for claim errors. */
+  readonly claim: string | undefined;
+  /** Every problem found, for `invalid_policy`. */
+  readonly problems: Problem[];
+}
+
+/** Why a request was allowed or refused. */
+export type Reason =
+  | 'allowed' | 'no_matching_rule' | 'insufficient_scope' | 'denied_by_rule' | 'invalid_path'
+  | 'invalid_method' | 'token_expired';
+
+/** Which data an allowed caller sees. */
+export type DataRange = 'own' | 'all';
+
+/** Scopes as a space-delimited string (RFC 6749 §3.3) or a list. */
+export type Scopes = string | readonly string[];
+
+/** The decision for one request. */
+export interface Decision {
+  allowed: boolean;
+  reason: Reason;
+  /** The id of the deciding rule. */
+  rule: string | null;
+  /** The smallest set of scopes that would allow the request (insufficient_scope). */
+  missing: string[];
+  /** For an allowed request: own data only, or all of it. */
+  data: DataRange | null;
+  /** The `{name}` values captured by the deciding rule's path pattern. */
+  params: Record<string, string>;
+  /** For a refusal: the RFC 6750 `WWW-Authenticate` header value. */
+  challenge: string | null;
+}
+
+/** A rule of a policy document. */
+export interface Rule {
+  id: string;
+  methods: string[];
+  paths: string[];
+  except?: string[];
+  any_of?: string[];
+  all_of?: string[];
+  effect: 'allow' | 'deny';
+  description?: string;
+}
+
+/** A scope definition of a policy document. */
+export interface ScopeDefinition {
+  description?: string;
+  subject: 'end_user' | 'machine' | 'any';
+  client_safe: boolean;
+  implies?: string[];
+}
+
+/** A policy document (format version 1; see policy.schema.json). */
+export interface PolicyDocument {
+  $schema?: string;
+  version: 1;
+  name: string;
+  description?: string;
+  scopes: Record<string, ScopeDefinition | Partial<ScopeDefinition>>;
+  roles?: Record<string, string[]>;
+  default_scopes: 'all' | string[];
+  unknown_scopes?: 'drop' | 'reject';
+  transport?: { query?: string[] };
+  rules: Array<Omit<Rule, 'effect'> & { effect?: 'allow' | 'deny' }>;
+}
+
+/** The scopes a token holds under a policy. Free it with `free()` or `using`. */
+export declare class Grant {
+  private constructor();
+  /** The granted scopes, roles and `implies` expanded, sorted. */
+  readonly granted: string[];
+  /** Requested or held scopes that were not granted. */
+  readonly dropped: string[];
+  /** Whether nothing was requested, so the policy's default rule applied. */
+  readonly defaulted: boolean;
+  /** For each role involved, the granted scopes it contributed. */
+  readonly roles: Record<string, string[]>;
+  has(scope: string): boolean;
+  toJSON(): { granted: string[]; dropped: string[]; defaulted: boolean; roles: Record<string, string[]> };
+  free(): void;
+  [Symbol.dispose](): void;
+}
+
+/** A validated, compiled policy. Free it with `free()` or `using`. */
+export declare class PolicyBase {
+  /** Loads and compiles a policy; throws ScopegateError (`invalid_policy`, ...) with every problem. */
+  constructor(policy: string | PolicyDocument);
+  readonly name: string;
+  /** requested ∩ allowed, with the policy's default rule when `requested` is null or empty. */
+  grant(requested: Scopes | null | undefined, allowed: Scopes): Grant;
+  /** The grant of a token that already carries `scopes`. */
+  expand(scopes: Scopes): Grant;
+  /** The full decision, as a plain object. */
+  decide(method: string, path: string, grant: Grant): Decision;
+  /** The fast path: only whether the request is allowed. */
+  allows(method: string, path: string, grant: Grant): boolean;
+  /** Decides many `[method, path]` pairs for one grant. */
+  decideAll(requests: ReadonlyArray<readonly [string, string]>, grant: Grant): Decision[];
+  /** The allow rules the grant satisfies. */
+  allowedRules(grant: Grant): Rule[];
+  /** The minimal scope sets that would allow `method path`. */
+  scopesFor(method: string, path: string): string[][];
+  /** Granted scopes whose tokens must never reach a browser. */
+  clientUnsafeScopes(grant: Grant): string[];
+  /** Whether a token with this grant may travel in a URL query (`?access_token=`). */
+  queryTransportAllowed(grant: Grant): boolean;
+  toJSON(): PolicyDocument;
+  free(): void;
+  [Symbol.dispose](): void;
+}
+
+/** A decoded JWT (unix seconds for dates). */
+export interface Token {
+  header: Record<string, unknown>;
+  claims: Record<string, unknown>;
+  scopes: string[];
+  subject: string | null;
+  issuer: string | null;
+  audience: string[];
+  clientId: string | null;
+  jwtId: string | null;
+  expiresAt: number | null;
+  issuedAt: number | null;
+  notBefore: number | null;
+}
+
+/** Options for decoding. */
+export interface DecodeOptions {
+  /** Tokens longer than this (bytes) are refused with `token_too_large`. Default 16384. */
+  maxSize?: number;
+  /** The claim holding the scopes; default `scope` then `scp`. */
+  scopeClaim?: string;
+}
+
+/** Decodes a JWT WITHOUT VERIFYING ANYTHING: for UIs that display it or hide controls. */
+export declare function decodeUnverified(token: string, options?: DecodeOptions): Token;
+
+/** An OAuth2 token response (RFC 6749 §5.1). */
+export interface TokenResponse {
+  accessToken: string;
+  tokenType: string;
+  expiresIn: number | null;
+  refreshToken: string | null;
+  /** The granted scopes: the response's `scope`, or the requested ones when it has none. */
+  scopes: string[];
+  scopeInResponse: boolean;
+}
+
+/** Parses a token endpoint response; §5.2 error responses throw `token_response_error`. */
+export declare function parseTokenResponse(body: string | object, requested?: Scopes | null): TokenResponse;
+
+/** Where a request carries its bearer token (RFC 6750), or null. */
+export declare function bearerToken(
+  authorization: string | null | undefined,
+  query: string | null | undefined,
+): { token: string; source: 'header' | 'query' } | null;
+
+/** Parses scopes into a sorted, duplicate-free list (throws `invalid_scope`). */
+export declare function parseScopes(scopes: Scopes): string[];
+
+/** Normalizes a request path the way decisions see it (throws `invalid_path`). */
+export declare function normalizePath(path: string): string;
+
+/** The size in bytes of the WebAssembly linear memory (flat across long runs: no leak). */
+export declare function wasmMemoryBytes(): number;
+
+/** The package version. */
+export declare function version(): string;

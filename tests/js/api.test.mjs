@@ -1,0 +1,135 @@
+// The npm package's API in Node, through node:test: errors, bad input, lifetimes and memory.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import test from 'node:test';
+import * as scopegate from 'scopegate';
+import * as lite from 'scopegate/lite';
+
+const root = process.env.SCOPEGATE_ROOT;
+const banking = readFileSync(join(root, 'examples/policies/banking.json'), 'utf8');
+const partner = readFileSync(join(root, 'examples/policies/partner.json'), 'utf8');
+const { Policy, ScopegateError } = scopegate;
+
+test('a decision is a plain object with the documented fields', () => {
+  const policy = new Policy(banking);
+  const grant = policy.expand('read_only');
+  const decision = policy.decide('GET', '/legal/kyc/42', grant);
+  assert.equal(Object.getPrototypeOf(decision), Object.prototype);
+  assert.deepEqual(decision, {
+    allowed: false,
+    reason: 'insufficient_scope',
+    rule: 'read-all',
+    missing: ['read_all'],
+    data: null,
+    params: {},
+    challenge: 'Bearer error="insufficient_scope", scope="read_all"',
+  });
+  assert.equal(policy.allows('GET', '/wallets', grant), true);
+});
+
+test('grants follow each API default rule', () => {
+  const bank = new Policy(banking);
+  const all = bank.grant(null, 'read_only read_write');
+  assert.deepEqual(all.toJSON(), { granted: ['read_only', 'read_write'], dropped: [], defaulted: true, roles: {} });
+  const part = new Policy(JSON.parse(partner));
+  const files = part.grant(['files'], ['base']);
+  assert.deepEqual(files.granted, ['files']);
+  assert.equal(part.queryTransportAllowed(files), true);
+  const base = part.expand('base');
+  assert.deepEqual(part.clientUnsafeScopes(base), ['base']);
+});
+
+test('policy problems come as one ScopegateError with pointers', () => {
+  const bad = { version: 1, name: 'x', scopes: {}, default_scopes: 'all', rules: [{ id: 'r', methods: ['GET'], paths: ['/a//b'], any_of: ['nope'] }] };
+  assert.throws(() => new Policy(bad), (e) => {
+    assert.ok(e instanceof ScopegateError);
+    assert.ok(e instanceof Error);
+    assert.equal(e.name, 'ScopegateError');
+    assert.equal(e.code, 'invalid_policy');
+    assert.deepEqual(e.problems.map((p) => [p.code, p.pointer]), [
+      ['invalid_pattern', '/rules/0/paths/0'],
+      ['unknown_scope', '/rules/0/any_of/0'],
+    ]);
+    return true;
+  });
+});
+
+test('bad input from JS is a ScopegateError with a code, never a trap', () => {
+  const policy = new Policy(banking);
+  const grant = policy.expand([]);
+  const cases = [
+    [() => new Policy(42), 'invalid_argument'],
+    [() => new Policy(null), 'invalid_argument'],
+    [() => new Policy('{"version": 1,'), 'invalid_json'],
+    [() => policy.decide(1, '/x', grant), 'invalid_argument'],
+    [() => policy.allows('GET', null, grant), 'invalid_argument'],
+    [() => policy.expand(7), 'invalid_argument'],
+    [() => policy.expand(['ok', 3]), 'invalid_argument'],
+    [() => policy.grant('read_only', 'bad"scope'), 'invalid_scope'],
+    [() => policy.scopesFor('GET', '/a%2Fb'), 'invalid_path'],
+    [() => scopegate.decodeUnverified('x'.repeat(1 << 20)), 'token_too_large'],
+    [() => scopegate.decodeUnverified('a.b'), 'malformed_token'],
+    [() => scopegate.decodeUnverified(undefined), 'invalid_argument'],
+    [() => scopegate.parseScopes('tab\there'), 'invalid_scope'],
+    [() => scopegate.normalizePath('/a%2Fb'), 'invalid_path'],
+    [() => scopegate.parseTokenResponse('{"error":"invalid_scope"}'), 'token_response_error'],
+    [() => new scopegate.Verifier({ secret: 'short' }, { algorithms: ['HS256'] }), 'invalid_key'],
+    [() => new scopegate.Verifier({ secret: 'x'.repeat(40) }, { algorithms: ['none'] }), 'algorithm_not_allowed'],
+    [() => new scopegate.Verifier({}, { algorithms: ['HS256'] }), 'invalid_argument'],
+  ];
+  for (const [call, code] of cases) {
+    assert.throws(call, (e) => e instanceof ScopegateError && e.code === code, `expected ${code}: ${call}`);
+  }
+  assert.equal(policy.decide('GET', 'x'.repeat(1 << 20), grant).reason, 'invalid_path');
+});
+
+test('verification uses jose names and an injectable clock', async () => {
+  const { createHmac } = await import('node:crypto');
+  const secret = 'a-test-secret-of-at-least-32-bytes!!';
+  const b64 = (v) => Buffer.from(JSON.stringify(v)).toString('base64url');
+  const input = `${b64({ alg: 'HS256', typ: 'at+jwt' })}.${b64({ iss: 'https://issuer', scope: 'read_only', exp: 2000, iat: 1000 })}`;
+  const jwt = `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`;
+  const verifier = new scopegate.Verifier({ secret }, { algorithms: ['HS256'], issuer: 'https://issuer', typ: 'at+jwt' });
+  const token = verifier.verify(jwt, { currentDate: new Date(1500 * 1000) });
+  assert.deepEqual([token.scopes, token.expiresAt, token.issuer], [['read_only'], 2000, 'https://issuer']);
+  assert.throws(() => verifier.verify(jwt), (e) => e.code === 'token_expired');
+  const policy = new Policy(banking);
+  const result = policy.authorize('GET', '/wallets', `Bearer ${jwt}`, verifier, { currentDate: new Date(1500 * 1000) });
+  assert.equal(result.decision.data, 'own');
+  assert.equal(result.source, 'header');
+  assert.deepEqual(scopegate.decodeUnverified(jwt).scopes, ['read_only']);
+});
+
+test('the lite build decides the same and has no Verifier', () => {
+  assert.equal(lite.Verifier, undefined);
+  const policy = new lite.Policy(banking);
+  const grant = policy.expand('read_only');
+  assert.deepEqual(policy.decide('GET', '/wallets', grant).data, 'own');
+  assert.throws(() => new lite.Policy('{}'), (e) => e instanceof ScopegateError && e.code === 'invalid_policy');
+});
+
+test('memory stays flat across a million decisions', () => {
+  const policy = new Policy(banking);
+  const grant = policy.expand('read_only read_write');
+  for (let i = 0; i < 10_000; i++) {
+    policy.decide('GET', `/cards/${i}`, grant);
+  }
+  const before = scopegate.wasmMemoryBytes();
+  let allowed = 0;
+  for (let i = 0; i < 1_000_000; i++) {
+    if (i % 10 === 0) policy.decide('DELETE', `/legal/kyc/${i}`, grant);
+    else if (policy.allows('GET', `/cards/${i}`, grant)) allowed++;
+  }
+  assert.equal(allowed, 900_000);
+  assert.equal(scopegate.wasmMemoryBytes(), before);
+});
+
+test('classes free their Rust state with free() or Symbol.dispose', () => {
+  const policy = new Policy(banking);
+  const grant = policy.expand('read_only');
+  assert.equal(typeof policy[Symbol.dispose], 'function');
+  assert.equal(typeof grant.free, 'function');
+  grant[Symbol.dispose]();
+  policy.free();
+});

@@ -1,0 +1,61 @@
+//! The WebAssembly bindings, run by wasm-bindgen-test in Node and in headless Chromium
+//! (`wasm-pack test --node`, `WASM_BINDGEN_USE_BROWSER=1 wasm-pack test --headless --chrome`).
+#![cfg(target_arch = "wasm32")]
+
+use scopegate::{Policy, ScopeSet};
+use wasm_bindgen_test::wasm_bindgen_test;
+
+const BANKING: &str = include_str!("../examples/policies/banking.json");
+const PARTNER: &str = include_str!("../examples/policies/partner.json");
+
+#[wasm_bindgen_test]
+fn decisions_match_the_native_tables() {
+    let policy = Policy::from_json(BANKING).unwrap();
+    let user = policy.expand(&ScopeSet::parse("read_only").unwrap());
+    let decision = policy.decide("GET", "/legal/kyc/42", &user);
+    assert_eq!(decision.missing.to_string(), "read_all");
+    assert!(policy.allows("GET", "/wallets/../cards/1", &user));
+}
+
+#[wasm_bindgen_test]
+fn grants_use_each_api_default() {
+    let partner = Policy::from_json(PARTNER).unwrap();
+    let grant = partner
+        .grant(None, &ScopeSet::parse("base upload_files").unwrap())
+        .unwrap();
+    assert_eq!(grant.granted().to_string(), "base files");
+    assert!(!partner.query_transport_allowed(&grant));
+}
+
+#[wasm_bindgen_test]
+fn decode_works_without_a_clock() {
+    let token = scopegate::decode_unverified(concat!(
+        "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9.",
+        "eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ.",
+        "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
+    ))
+    .unwrap();
+    assert_eq!(token.expires_at(), Some(1_300_819_380));
+}
+
+#[cfg(feature = "verify")]
+#[wasm_bindgen_test]
+fn verification_runs_in_wasm_with_an_injected_clock() {
+    use scopegate::{Algorithm, ErrorCode, KeySet, Verifier, VerifyOptions};
+    let keys = KeySet::from_jwk(
+        r#"{"kty":"oct","k":"AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow"}"#,
+    )
+    .unwrap();
+    let verifier = Verifier::new(keys, VerifyOptions::new([Algorithm::HS256])).unwrap();
+    let jwt = concat!(
+        "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9.",
+        "eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ.",
+        "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
+    );
+    assert!(verifier.verify_at(jwt, 1_300_819_000).is_ok());
+    // Without an injected time, wasm has no system clock: a clear error, not a panic.
+    assert_eq!(
+        verifier.verify(jwt).unwrap_err().code(),
+        ErrorCode::ClockUnavailable
+    );
+}
