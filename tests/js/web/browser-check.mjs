@@ -1,0 +1,46 @@
+// Serves <dir>, opens <page> in headless Chromium (playwright-core, /usr/bin/chromium), waits for
+// the page to set body[data-done], prints the text of #result, optionally saves a screenshot.
+// Fails on any page error or failed request. Usage: node browser-check.mjs <dir> <page> [png]
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { serve } from './static-server.mjs';
+
+const [dir, page, screenshot] = process.argv.slice(2);
+// playwright-core lives in the repository's node_modules, not in the scratch project.
+const { chromium } = createRequire(process.env.PLAYWRIGHT_FROM)('playwright-core');
+const profile = mkdtempSync(join(tmpdir(), 'scopegate-chromium-'));
+const server = await serve(dir);
+// A fresh profile each run (playwright takes it as launchPersistentContext's first argument).
+const browser = await chromium.launchPersistentContext(profile, {
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  headless: true,
+  timeout: 30_000,
+  args: [
+    '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1',
+  ],
+});
+const problems = [];
+try {
+  const tab = await browser.newPage();
+  tab.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  tab.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
+  tab.on('requestfailed', (r) => problems.push(`request failed: ${r.url()}`));
+  tab.on('response', (r) => r.status() >= 400 && problems.push(`HTTP ${r.status()}: ${r.url()}`));
+  await tab.goto(server.url + page, { timeout: 20_000 });
+  await tab.waitForSelector('body[data-done]', { timeout: 20_000 }).catch(() => problems.push('timed out'));
+  if (screenshot) await tab.screenshot({ path: screenshot });
+  const text = await tab.textContent('#result').catch(() => null);
+  if (problems.length) throw new Error(problems.join('\n'));
+  console.log(text);
+} catch (e) {
+  console.error(String(e.message ?? e));
+  process.exitCode = 1;
+} finally {
+  await browser.close();
+  await server.close();
+  rmSync(profile, { recursive: true, force: true });
+}
