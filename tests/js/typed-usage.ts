@@ -1,0 +1,135 @@
+// Typed usage of the public API of scopegate and scopegate/lite. scripts/test-runtimes checks it
+// with `tsc --strict --noEmit` (tsconfig.typed-usage.json, skipLibCheck off, so the package's
+// .d.ts files are checked too) and then runs it, so the types and the runtime must agree.
+// The lines under `@ts-expect-error` must NOT typecheck: they show that the types are strict.
+import {
+  Policy, Verifier, ScopegateError, bearerToken, decodeUnverified, parseTokenResponse, parseScopes,
+  normalizePath, version,
+  type Authorization, type Decision, type DataRange, type ErrorCode, type Grant, type PolicyDocument,
+  type Reason, type Token, type TokenResponse, type VerifyOptions,
+} from 'scopegate';
+import * as lite from 'scopegate/lite';
+
+function check(condition: boolean, what: string): asserts condition {
+  if (!condition) throw new Error(`typed-usage: ${what}`);
+}
+
+const doc: PolicyDocument = {
+  version: 1,
+  name: 'typed',
+  scopes: {
+    read: { subject: 'end_user', client_safe: true },
+    write: { subject: 'end_user', client_safe: true, implies: ['read'] },
+    audit: { subject: 'machine', client_safe: false },
+  },
+  roles: { editor: ['write'] },
+  default_scopes: 'all',
+  rules: [
+    { id: 'read-own', methods: ['GET'], paths: ['/items/{id}'], any_of: ['read'] },
+    { id: 'write-own', methods: ['PUT'], paths: ['/items/{id}'], any_of: ['write'] },
+    { id: 'audit', methods: ['GET'], paths: ['/audit/**'], all_of: ['audit'] },
+  ],
+};
+
+// Policy, Grant and Decision, with `using` (Symbol.dispose) for the wasm-backed classes.
+{
+  using policy = new Policy(doc);
+  using grant: Grant = policy.expand(['editor']);
+  const granted: string[] = grant.granted;
+  check(granted.includes('read') && grant.has('write'), 'editor implies read');
+  const decision: Decision = policy.decide('GET', '/items/7', grant);
+  const allowed: boolean = decision.allowed;
+  const reason: Reason = decision.reason;
+  const data: DataRange | null = decision.data;
+  const id: string | undefined = decision.params['id'];
+  check(allowed && reason === 'allowed' && data === 'own' && id === '7', 'decide GET /items/7');
+  // Narrowing on the literal unions.
+  if (decision.reason === 'insufficient_scope') {
+    const missing: string[] = decision.missing;
+    void missing;
+  }
+  switch (decision.data) {
+    case 'own': case 'all': case null: break;
+    default: { const never: never = decision.data; void never; }
+  }
+  const many: Decision[] = policy.decideAll([['GET', '/items/1'], ['GET', '/audit/x']], grant);
+  check(many[1]?.reason === 'insufficient_scope' && many[1].challenge !== null, 'decideAll');
+  const sets: string[][] = policy.scopesFor('GET', '/audit/log');
+  check(sets.length === 1, 'scopesFor');
+  const fromText = new Policy(JSON.stringify(doc));
+  check(fromText.name === 'typed' && fromText.toJSON().version === 1, 'toJSON');
+  fromText.free();
+  const narrow: Grant = policy.grant(null, 'read audit');
+  check(narrow.defaulted && policy.clientUnsafeScopes(narrow).includes('audit'), 'grant');
+  narrow.free();
+}
+
+// ScopegateError with `.code` narrowing.
+try {
+  new Policy({ ...doc, rules: [{ id: 'x', methods: ['GET'], paths: ['/a'], any_of: ['nope'] }] });
+  check(false, 'an invalid policy throws');
+} catch (e: unknown) {
+  check(e instanceof ScopegateError, 'ScopegateError');
+  const code: ErrorCode = e.code;
+  if (e.code === 'invalid_policy') {
+    const pointer: string | undefined = e.problems[0]?.pointer;
+    check(pointer === '/rules/0/any_of/0', `problem pointer ${pointer}`);
+  } else {
+    check(false, `unexpected ${code}`);
+  }
+}
+
+// Verifier options, bearerToken, decodeUnverified and parseTokenResponse.
+const options: VerifyOptions = { algorithms: ['HS256'], issuer: 'https://issuer', clockTolerance: 5, typ: 'at+jwt' };
+{
+  using verifier = new Verifier({ secret: 'a-test-secret-of-at-least-32-bytes!!' }, options);
+  using policy = new Policy(doc);
+  try {
+    const auth: Authorization = policy.authorize('GET', '/items/1', 'Bearer a.b.c', verifier, { currentDate: new Date(0) });
+    void auth.source;
+    check(false, 'a bad token throws');
+  } catch (e) {
+    check(e instanceof ScopegateError && e.code === 'malformed_token', 'authorize: malformed_token');
+  }
+}
+const found = bearerToken(null, 'access_token=abc');
+if (found) {
+  const source: 'header' | 'query' = found.source;
+  check(source === 'query' && found.token === 'abc', 'bearerToken from the query');
+}
+const b64 = (v: object) => btoa(JSON.stringify(v)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+const token: Token = decodeUnverified(`${b64({ alg: 'HS256' })}.${b64({ sub: 'u1', scope: 'read', exp: 99 })}.sig`, { maxSize: 4096 });
+const expiresAt: number | null = token.expiresAt;
+check(token.subject === 'u1' && expiresAt === 99 && token.scopes[0] === 'read', 'decodeUnverified');
+const response: TokenResponse = parseTokenResponse({ access_token: 't', token_type: 'Bearer', expires_in: 60 }, 'read write');
+check(response.scopes.length === 2 && !response.scopeInResponse && response.expiresIn === 60, 'parseTokenResponse');
+check(parseScopes('b a a').join(' ') === 'a b' && normalizePath('/a/./b') === '/a/b', 'parseScopes, normalizePath');
+check(typeof version() === 'string', 'version');
+
+// scopegate/lite: the same policies and decisions, no Verifier.
+{
+  using policy = new lite.Policy(doc);
+  using grant = policy.expand('read');
+  const decision: lite.Decision = policy.decide('PUT', '/items/1', grant);
+  check(decision.reason === 'insufficient_scope' && decision.missing[0] === 'write', 'lite decide');
+  check(lite.decodeUnverified(`${b64({ alg: 'none' })}.${b64({})}.`).subject === null, 'lite decodeUnverified');
+}
+
+// Never called: each of these must fail to typecheck.
+export function mustNotTypecheck(policy: Policy, grant: Grant, e: ScopegateError): void {
+  // @ts-expect-error: the method is a string
+  policy.decide(1, '/x', grant);
+  // @ts-expect-error: Reason is a closed union
+  const reason: Reason = 'maybe';
+  // @ts-expect-error: ErrorCode is a closed union, so this comparison can never be true
+  if (e.code === 'not_a_code') void reason;
+  // @ts-expect-error: the lite build has no Verifier
+  new lite.Verifier({ secret: 'x' }, { algorithms: ['HS256'] });
+  // @ts-expect-error: `none` is not an Algorithm
+  new Verifier({ secret: 'x' }, { algorithms: ['none'] });
+  // @ts-expect-error: decisions are read, not built: `data` must be 'own' | 'all' | null
+  const d: Decision = { ...policy.decide('GET', '/', grant), data: 'some' };
+  void d;
+  // @ts-expect-error: a policy document needs `version: 1`
+  new Policy({ ...doc, version: 2 });
+}
