@@ -101,19 +101,38 @@ impl Serialize for DefaultScopes {
 
 impl<'de> Deserialize<'de> for DefaultScopes {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Raw {
-            Word(String),
-            List(Vec<String>),
+        struct DefaultScopesVisitor;
+
+        impl<'de> serde::de::Visitor<'de> for DefaultScopesVisitor {
+            type Value = DefaultScopes;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("\"all\" or a list of scopes")
+            }
+
+            fn visit_str<E: serde::de::Error>(self, word: &str) -> Result<DefaultScopes, E> {
+                if word == "all" {
+                    Ok(DefaultScopes::All)
+                } else {
+                    Err(E::custom(format!(
+                        "default_scopes must be \"all\" or a list, not {word:?}"
+                    )))
+                }
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<DefaultScopes, A::Error> {
+                let mut list = Vec::new();
+                while let Some(item) = seq.next_element::<String>()? {
+                    list.push(item);
+                }
+                Ok(DefaultScopes::List(list))
+            }
         }
-        match Raw::deserialize(deserializer)? {
-            Raw::Word(w) if w == "all" => Ok(DefaultScopes::All),
-            Raw::Word(w) => Err(serde::de::Error::custom(format!(
-                "default_scopes must be \"all\" or a list, not {w:?}"
-            ))),
-            Raw::List(list) => Ok(DefaultScopes::List(list)),
-        }
+
+        deserializer.deserialize_any(DefaultScopesVisitor)
     }
 }
 
