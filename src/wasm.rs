@@ -251,6 +251,13 @@ impl JsPolicy {
         }
         let mut pairs = Vec::new();
         for pair in Array::from(&requests).iter() {
+            if !Array::is_array(&pair) {
+                return Err(invalid_argument(
+                    "each request",
+                    "a [method, path] array",
+                    &pair,
+                ));
+            }
             let pair = Array::from(&pair);
             pairs.push((
                 string_arg("method", &pair.get(0))?,

@@ -68,6 +68,9 @@ test('bad input from JS is a ScopegateError with a code, never a trap', () => {
     [() => policy.expand(['ok', 3]), 'invalid_argument'],
     [() => policy.grant('read_only', 'bad"scope'), 'invalid_scope'],
     [() => policy.scopesFor('GET', '/a%2Fb'), 'invalid_path'],
+    [() => policy.decideAll([null], grant), 'invalid_argument'],
+    [() => policy.decideAll([['GET']], grant), 'invalid_argument'],
+    [() => policy.decideAll('GET /x', grant), 'invalid_argument'],
     [() => scopegate.decodeUnverified('x'.repeat(1 << 20)), 'token_too_large'],
     [() => scopegate.decodeUnverified('a.b'), 'malformed_token'],
     [() => scopegate.decodeUnverified(undefined), 'invalid_argument'],
@@ -82,6 +85,8 @@ test('bad input from JS is a ScopegateError with a code, never a trap', () => {
     assert.throws(call, (e) => e instanceof ScopegateError && e.code === code, `expected ${code}: ${call}`);
   }
   assert.equal(policy.decide('GET', 'x'.repeat(1 << 20), grant).reason, 'invalid_path');
+  // The objects stay usable after every refusal above.
+  assert.equal(policy.decideAll([['GET', '/wallets']], grant).length, 1);
 });
 
 test('verification uses jose names and an injectable clock', async () => {
