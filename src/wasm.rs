@@ -80,6 +80,21 @@ pub(crate) fn string_arg(name: &str, value: &JsValue) -> Result<String, JsValue>
         .ok_or_else(|| invalid_argument(name, "a string", value))
 }
 
+/// Reads JSON given as text or as a plain object (serialized with `JSON.stringify`).
+pub(crate) fn json_text_arg(name: &str, value: &JsValue) -> Result<String, JsValue> {
+    if let Some(text) = value.as_string() {
+        return Ok(text);
+    }
+    let expected = "JSON text or an object";
+    if !value.is_object() {
+        return Err(invalid_argument(name, expected, value));
+    }
+    js_sys::JSON::stringify(value)
+        .ok()
+        .and_then(|s| s.as_string())
+        .ok_or_else(|| invalid_argument(name, expected, value))
+}
+
 /// Reads scopes given as a space-delimited string or an array of strings.
 pub(crate) fn scopes_arg(name: &str, value: &JsValue) -> Result<ScopeSet, JsValue> {
     if let Some(text) = value.as_string() {
@@ -174,20 +189,7 @@ impl JsPolicy {
     /// Loads and compiles a policy from JSON text or a plain object.
     #[wasm_bindgen(constructor)]
     pub fn new(policy: JsValue) -> Result<JsPolicy, JsValue> {
-        let json = match policy.as_string() {
-            Some(text) => text,
-            None if policy.is_object() => js_sys::JSON::stringify(&policy)
-                .ok()
-                .and_then(|s| s.as_string())
-                .ok_or_else(|| invalid_argument("policy", "JSON text or an object", &policy))?,
-            None => {
-                return Err(invalid_argument(
-                    "policy",
-                    "JSON text or an object",
-                    &policy,
-                ))
-            }
-        };
+        let json = json_text_arg("policy", &policy)?;
         Policy::from_json(&json)
             .map(|inner| JsPolicy { inner })
             .map_err(|e| to_js_error(&e))
@@ -417,14 +419,7 @@ pub fn decode_unverified(token: JsValue, options: JsValue) -> Result<JsValue, Js
 /// gives the granted scopes when the response has no `scope`.
 #[wasm_bindgen(js_name = parseTokenResponse)]
 pub fn parse_token_response(body: JsValue, requested: JsValue) -> Result<JsValue, JsValue> {
-    let body = match body.as_string() {
-        Some(text) => text,
-        None if body.is_object() => js_sys::JSON::stringify(&body)
-            .ok()
-            .and_then(|s| s.as_string())
-            .ok_or_else(|| invalid_argument("body", "JSON text or an object", &body))?,
-        None => return Err(invalid_argument("body", "JSON text or an object", &body)),
-    };
+    let body = json_text_arg("body", &body)?;
     let requested = if is_absent(&requested) {
         None
     } else {
@@ -509,15 +504,6 @@ mod verification {
     }
 
     fn key_set(keys: &JsValue) -> Result<KeySet, JsValue> {
-        let text_or_json = |name: &str, value: &JsValue| -> Result<String, JsValue> {
-            match value.as_string() {
-                Some(text) => Ok(text),
-                None => js_sys::JSON::stringify(value)
-                    .ok()
-                    .and_then(|s| s.as_string())
-                    .ok_or_else(|| invalid_argument(name, "JSON text or an object", value)),
-            }
-        };
         let secret = get(keys, "secret");
         let result = if !is_absent(&secret) {
             if let Some(text) = secret.as_string() {
@@ -534,9 +520,9 @@ mod verification {
         } else if !is_absent(&get(keys, "pem")) {
             KeySet::from_pem(&string_arg("keys.pem", &get(keys, "pem"))?)
         } else if !is_absent(&get(keys, "jwk")) {
-            KeySet::from_jwk(&text_or_json("keys.jwk", &get(keys, "jwk"))?)
+            KeySet::from_jwk(&json_text_arg("keys.jwk", &get(keys, "jwk"))?)
         } else if !is_absent(&get(keys, "jwks")) {
-            KeySet::from_jwks(&text_or_json("keys.jwks", &get(keys, "jwks"))?)
+            KeySet::from_jwks(&json_text_arg("keys.jwks", &get(keys, "jwks"))?)
         } else {
             return Err(invalid_argument(
                 "keys",
