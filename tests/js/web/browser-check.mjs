@@ -23,16 +23,23 @@ const browser = await chromium.launchPersistentContext(profile, {
     '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1',
   ],
 });
+// Any page error or failed request ends the wait at once (a failed module import never finishes).
 const problems = [];
+let failed;
+const failure = new Promise((resolve) => { failed = resolve; });
+const problem = (text) => { problems.push(text); failed(); };
 try {
   const tab = await browser.newPage();
-  tab.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  tab.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
-  tab.on('requestfailed', (r) => problems.push(`request failed: ${r.url()}`));
-  tab.on('response', (r) => r.status() >= 400 && problems.push(`HTTP ${r.status()}: ${r.url()}`));
+  tab.on('pageerror', (e) => problem(`page error: ${e.message}`));
+  tab.on('console', (m) => m.type() === 'error' && problem(`console: ${m.text()}`));
+  tab.on('requestfailed', (r) => problem(`request failed: ${r.url()}`));
+  tab.on('response', (r) => r.status() >= 400 && problem(`HTTP ${r.status()}: ${r.url()}`));
   await tab.goto(server.url + page, { timeout: 20_000 });
-  await tab.waitForSelector('body[data-done]', { timeout: 20_000 }).catch(() => problems.push('timed out'));
-  if (screenshot) await tab.screenshot({ path: screenshot });
+  await Promise.race([
+    failure,
+    tab.waitForSelector('body[data-done]', { timeout: 20_000 }).catch(() => problem('timed out after 20 s')),
+  ]);
+  if (screenshot) await tab.screenshot({ path: screenshot, timeout: 10_000 });
   const text = await tab.textContent('#result').catch(() => null);
   if (problems.length) throw new Error(problems.join('\n'));
   console.log(text);
