@@ -23,11 +23,13 @@ use std::fmt;
 use std::str::FromStr;
 use std::sync::Once;
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine;
 use jsonwebtoken::crypto::CryptoProvider;
 use jsonwebtoken::DecodingKey;
 use rsa::pkcs1::DecodeRsaPublicKey;
+use rsa::pkcs8::der::Decode;
+use rsa::pkcs8::{ObjectIdentifier, SubjectPublicKeyInfoRef};
 use rsa::traits::PublicKeyParts;
 use rsa::{BigUint, RsaPublicKey};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -264,6 +266,26 @@ fn invalid_key(message: impl Into<String>) -> Error {
     Error::new(ErrorCode::InvalidKey, message)
 }
 
+/// SubjectPublicKeyInfo algorithm identifiers (RFC 3279, RFC 5480, RFC 8410).
+const OID_RSA_ENCRYPTION: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
+const OID_EC_PUBLIC_KEY: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
+const OID_P256: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.7");
+const OID_P384: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.34");
+const OID_ED25519: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.112");
+
+/// The DER contents of a PEM document, given what follows its `-----BEGIN {label}-----`: the
+/// base64 text up to the matching `-----END {label}-----`. As lenient as the `pem` crate that
+/// jsonwebtoken used: any line width, all whitespace ignored, text after the END line ignored.
+fn pem_contents(label: &str, rest: &str) -> Option<Vec<u8>> {
+    let (body, end) = rest.split_once("-----END ")?;
+    let (end_label, _) = end.split_once("-----")?;
+    if end_label != label {
+        return None;
+    }
+    let base64: String = body.chars().filter(|c| !c.is_whitespace()).collect();
+    STANDARD.decode(base64).ok()
+}
+
 /// One verification key, parsed and checked.
 #[derive(Clone)]
 struct VerificationKey {
@@ -381,12 +403,18 @@ impl VerificationKey {
         })
     }
 
+    /// An RSA public key from its PKCS#1 `RSAPublicKey` DER.
+    fn rsa_pkcs1_der(der: &[u8]) -> Result<Self, Error> {
+        let public = RsaPublicKey::from_pkcs1_der(der)
+            .map_err(|e| invalid_key(format!("invalid RSA public key: {e}")))?;
+        VerificationKey::rsa(&public, DecodingKey::from_rsa_der(der), None)
+    }
+
     fn from_pem(pem: &str) -> Result<Self, Error> {
-        let label = pem
+        let (label, rest) = pem
             .trim_start()
             .strip_prefix("-----BEGIN ")
             .and_then(|rest| rest.split_once("-----"))
-            .map(|(label, _)| label)
             .ok_or_else(|| invalid_key("not a PEM document (no -----BEGIN line)"))?;
         match label {
             "PUBLIC KEY" | "RSA PUBLIC KEY" => {}
@@ -401,42 +429,43 @@ impl VerificationKey {
                 )))
             }
         }
-        let bytes = pem.as_bytes();
-        if let Ok(key) = DecodingKey::from_rsa_pem(bytes) {
-            let der = key
-                .try_get_as_bytes()
-                .map_err(|_| invalid_key("unreadable RSA public key"))?;
-            let public = RsaPublicKey::from_pkcs1_der(der)
-                .map_err(|e| invalid_key(format!("invalid RSA public key: {e}")))?;
-            return VerificationKey::rsa(&public, key, None);
+        let malformed = || {
+            invalid_key(
+                "unsupported or malformed public key: expected RSA, EC P-256/P-384 or Ed25519",
+            )
+        };
+        let der = pem_contents(label, rest).ok_or_else(malformed)?;
+        if label == "RSA PUBLIC KEY" {
+            return VerificationKey::rsa_pkcs1_der(&der);
         }
-        if label == "PUBLIC KEY" {
-            if let Ok(key) = DecodingKey::from_ec_pem(bytes) {
-                let point_len = key.try_get_as_bytes().map(<[u8]>::len).unwrap_or(0);
-                let family = match point_len {
-                    65 => Family::P256,
-                    97 => Family::P384,
-                    _ => {
-                        return Err(invalid_key(
-                            "unsupported EC key: only P-256 and P-384 uncompressed points are supported",
-                        ))
-                    }
-                };
-                return VerificationKey::curve(family, key, None);
-            }
-            if let Ok(key) = DecodingKey::from_ed_pem(bytes) {
-                let len = key.try_get_as_bytes().map(<[u8]>::len).unwrap_or(0);
-                if len != 32 {
-                    return Err(invalid_key(format!(
-                        "an Ed25519 public key is 32 bytes, this one has {len}"
-                    )));
-                }
-                return VerificationKey::curve(Family::Ed25519, key, None);
-            }
+        let spki = SubjectPublicKeyInfoRef::from_der(&der).map_err(|_| malformed())?;
+        // The BIT STRING's bytes: PKCS#1 DER (RSA), the SEC1 point (EC) or the raw key (Ed25519).
+        let key = spki.subject_public_key.raw_bytes();
+        let algorithm = spki.algorithm.oid;
+        if algorithm == OID_RSA_ENCRYPTION {
+            return VerificationKey::rsa_pkcs1_der(key);
         }
-        Err(invalid_key(
-            "unsupported or malformed public key: expected RSA, EC P-256/P-384 or Ed25519",
-        ))
+        if algorithm == OID_EC_PUBLIC_KEY {
+            let curve = spki.algorithm.parameters_oid().ok();
+            let family = match key.len() {
+                65 if curve == Some(OID_P256) => Family::P256,
+                97 if curve == Some(OID_P384) => Family::P384,
+                _ => return Err(invalid_key(
+                    "unsupported EC key: only P-256 and P-384 uncompressed points are supported",
+                )),
+            };
+            return VerificationKey::curve(family, DecodingKey::from_ec_der(key), None);
+        }
+        if algorithm == OID_ED25519 {
+            if key.len() != 32 {
+                return Err(invalid_key(format!(
+                    "an Ed25519 public key is 32 bytes, this one has {}",
+                    key.len()
+                )));
+            }
+            return VerificationKey::curve(Family::Ed25519, DecodingKey::from_ed_der(key), None);
+        }
+        Err(malformed())
     }
 
     /// Parses one JWK. The outer error is a malformed key (fails a whole JWKS); the inner error is
