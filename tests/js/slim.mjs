@@ -1,0 +1,21 @@
+// scopegate/slim and scopegate/lite/slim: the caller brings the WebAssembly module or bytes.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const policyJson = { version: 1, name: 'slim', scopes: { a: {} }, default_scopes: 'all', rules: [{ id: 'r', methods: ['GET'], paths: ['/x/{id}'], any_of: ['a'] }] };
+
+const full = await import('scopegate/slim');
+assert.throws(() => new full.Policy(policyJson), 'nothing is loaded before initialize');
+full.initializeSync(new WebAssembly.Module(readFileSync(require.resolve('scopegate/full/scopegate_bg.wasm'))));
+const policy = new full.Policy(policyJson);
+assert.deepEqual(policy.decide('GET', '/x/7', policy.expand('a')).params, { id: '7' });
+assert.equal(typeof full.Verifier, 'function');
+
+const lite = await import('scopegate/lite/slim');
+await lite.initialize(readFileSync(require.resolve('scopegate/lite/scopegate_bg.wasm')));
+const litePolicy = new lite.Policy(policyJson);
+assert.equal(litePolicy.allows('GET', '/x/1', litePolicy.expand('a')), true);
+assert.throws(() => new lite.Policy('{}'), (e) => e instanceof lite.ScopegateError && e.code === 'invalid_policy');
+console.log('slim ok');
