@@ -8,26 +8,16 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use scopegate::{decode_unverified, Algorithm, KeySet, Verifier, VerifyOptions};
 use serde_json::Value;
 
-fn fixture(name: &str) -> Value {
-    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use common::{fixture, fixture_token};
 
 fn benches(c: &mut Criterion) {
     let keys = fixture("keys.json");
     let tokens = fixture("tokens.json");
     let now = tokens["now"].as_u64().unwrap();
-    let token = |alg: &str| {
-        tokens["tokens"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|t| t["alg"] == alg)
-            .unwrap()["token"]
-            .as_str()
-            .unwrap()
-            .to_string()
-    };
+    let token = |alg: &str| fixture_token(&tokens, alg);
     let options = |alg: Algorithm| VerifyOptions {
         issuer: vec!["https://issuer.example".into()],
         audience: vec!["https://api.example".into()],

@@ -8,6 +8,7 @@
 use serde::Serialize;
 
 use crate::error::{Error, ErrorCode};
+use crate::path::hex_value;
 
 /// Where a bearer token was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -175,13 +176,4 @@ fn form_decode(text: &str) -> Result<String, Error> {
         }
     }
     String::from_utf8(out).map_err(|_| invalid_request("the query decodes to invalid UTF-8"))
-}
-
-fn hex_value(b: u8) -> Option<u8> {
-    match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        b'A'..=b'F' => Some(b - b'A' + 10),
-        _ => None,
-    }
 }

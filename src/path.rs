@@ -148,7 +148,8 @@ fn invalid(path: &str, why: &str) -> Error {
     )
 }
 
-fn hex_value(byte: u8) -> Option<u8> {
+/// The value of one hexadecimal digit (either case).
+pub(crate) fn hex_value(byte: u8) -> Option<u8> {
     match byte {
         b'0'..=b'9' => Some(byte - b'0'),
         b'a'..=b'f' => Some(byte - b'a' + 10),

@@ -5,7 +5,7 @@ mod common;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use common::fixture;
+use common::{fixture, fixture_token};
 use proptest::prelude::*;
 use scopegate::{decode_unverified, Algorithm, KeySet, Verifier, VerifyOptions};
 
@@ -18,17 +18,7 @@ fn valid_tokens() -> Vec<(Verifier, String, u64)> {
     let secret = URL_SAFE_NO_PAD
         .decode(keys["hmac_secret_b64u"].as_str().unwrap())
         .unwrap();
-    let find = |alg: &str| {
-        tokens["tokens"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|t| t["alg"] == alg)
-            .unwrap()["token"]
-            .as_str()
-            .unwrap()
-            .to_string()
-    };
+    let find = |alg: &str| fixture_token(&tokens, alg);
     let all = || VerifyOptions::new(Algorithm::ALL);
     vec![
         (

@@ -61,6 +61,19 @@ pub fn fixture(name: &str) -> Value {
     serde_json::from_str(&read(&format!("tests/fixtures/{name}"))).unwrap()
 }
 
+/// The PyJWT-minted token for `alg` from `tests/fixtures/tokens.json`.
+pub fn fixture_token(tokens: &Value, alg: &str) -> String {
+    tokens["tokens"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["alg"] == alg)
+        .unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
 /// base64url without padding.
 pub fn b64(bytes: &[u8]) -> String {
     URL_SAFE_NO_PAD.encode(bytes)
