@@ -99,6 +99,12 @@ fn a_grant_from_another_policy_is_translated_by_name() {
     assert_eq!(decision.rule.as_deref(), Some("read-all"));
 }
 
+/// `scopes_for` as canonical strings.
+fn scope_sets(policy: &Policy, method: &str, path: &str) -> Vec<String> {
+    let sets = policy.scopes_for(method, path).unwrap();
+    sets.iter().map(ToString::to_string).collect()
+}
+
 #[test]
 fn reverse_questions_for_uis() {
     let policy = Policy::from_json(&common::read("examples/policies/banking.json")).unwrap();
@@ -110,30 +116,15 @@ fn reverse_questions_for_uis() {
         .collect();
     assert_eq!(ids, ["read-own", "keys"]);
 
-    let sets: Vec<String> = policy
-        .scopes_for("DELETE", "/keys/k1")
-        .unwrap()
-        .iter()
-        .map(ToString::to_string)
-        .collect();
+    let sets = scope_sets(&policy, "DELETE", "/keys/k1");
     assert_eq!(sets, ["keys"]);
     assert!(policy.scopes_for("GET", "/a%2Fb").is_err());
     assert!(policy.scopes_for("PATCH", "/wallets").unwrap().is_empty());
 
     let edge = Policy::from_json(&common::read("tests/policies/edge-cases.json")).unwrap();
-    let sets: Vec<String> = edge
-        .scopes_for("GET", "/items/export")
-        .unwrap()
-        .iter()
-        .map(ToString::to_string)
-        .collect();
+    let sets = scope_sets(&edge, "GET", "/items/export");
     assert_eq!(sets, ["a"], "b would be denied");
-    let sets: Vec<String> = edge
-        .scopes_for("DELETE", "/items/9")
-        .unwrap()
-        .iter()
-        .map(ToString::to_string)
-        .collect();
+    let sets = scope_sets(&edge, "DELETE", "/items/9");
     assert_eq!(sets, ["a c"]);
 }
 
