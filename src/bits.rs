@@ -73,6 +73,15 @@ impl Bits {
         }
     }
 
+    /// The bits of `self` that are not in `other`.
+    pub fn and_not(&self, other: &Bits) -> Bits {
+        let mut out = self.clone();
+        for (a, b) in out.words.iter_mut().zip(other.words.iter()) {
+            *a &= !b;
+        }
+        out
+    }
+
     /// The indexes of the set bits, in increasing order.
     pub fn ones(&self) -> Ones<'_> {
         ones(&self.words)
@@ -98,10 +107,6 @@ impl Bits {
 
     pub fn words(&self) -> &[u64] {
         &self.words
-    }
-
-    pub fn words_mut(&mut self) -> &mut [u64] {
-        &mut self.words
     }
 }
 

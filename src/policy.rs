@@ -597,11 +597,7 @@ impl Policy {
             },
         };
         let granted_mask = requested_mask.and(&allowed_mask);
-        let mut refused = requested_mask.clone();
-        for (r, g) in refused.words_mut().iter_mut().zip(allowed_mask.words()) {
-            *r &= !g;
-        }
-        dropped = dropped.union(&self.names_of(&refused));
+        dropped = dropped.union(&self.names_of(&requested_mask.and_not(&allowed_mask)));
         let mut sources = vec![allowed];
         if let Some(r) = requested {
             sources.push(r);
@@ -731,10 +727,7 @@ impl Policy {
             if rule.effect != Effect::Allow {
                 continue;
             }
-            let mut base = rule.all.clone();
-            for (b, m) in base.words_mut().iter_mut().zip(mask.words()) {
-                *b &= !m;
-            }
+            let base = rule.all.and_not(mask);
             let options: Vec<Bits> = if rule.any_order.is_empty() || rule.any.intersects(mask) {
                 vec![base]
             } else {
@@ -987,7 +980,6 @@ impl Policy {
         }
         let normalized = normalize_path(path)?;
         let candidates = normalized.with_segments(|segments| self.matching_rules(method, segments));
-        let empty = Bits::with_len(self.width());
         let mut sets: Vec<Bits> = Vec::new();
         for r in candidates.ones() {
             let Some(rule) = self.rules.get(r) else {
@@ -1009,8 +1001,7 @@ impl Policy {
                     .collect()
             };
             for option in options {
-                let mut held = empty.clone();
-                held.union_with(&Self::close(&option, &self.closure, self.width()));
+                let held = Self::close(&option, &self.closure, self.width());
                 if self.first_deny(&candidates, &held).is_none() && !sets.contains(&option) {
                     sets.push(option);
                 }
