@@ -9,6 +9,7 @@ use crate::error::{Error, ErrorCode};
 use crate::grant::Grant;
 use crate::policy::Policy;
 use crate::token::Token;
+use crate::token_cache::TokenCache;
 use crate::verify::Verifier;
 
 /// The parts of an HTTP request that authorization reads.
@@ -83,6 +84,18 @@ impl Policy {
         now: u64,
     ) -> Result<Authorization, Error> {
         self.authorize_with(request, |token| verifier.verify_at(token, now))
+    }
+
+    /// [`authorize_at`](Self::authorize_at) through a [`TokenCache`]: a token this verifier
+    /// already verified is not verified again while it is valid.
+    pub fn authorize_cached_at(
+        &self,
+        request: &RequestParts<'_>,
+        verifier: &Verifier,
+        cache: &mut TokenCache,
+        now: u64,
+    ) -> Result<Authorization, Error> {
+        self.authorize_with(request, |token| cache.verify_at(verifier, token, now))
     }
 
     fn authorize_with(

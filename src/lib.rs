@@ -132,7 +132,10 @@ mod path;
 mod pattern;
 mod policy;
 mod scope;
+mod session;
 mod token;
+#[cfg(feature = "verify")]
+mod token_cache;
 mod token_response;
 #[cfg(feature = "verify")]
 mod verify;
@@ -153,9 +156,12 @@ pub use path::{normalize_path, NormalizedPath, Segments};
 pub use pattern::PathPattern;
 pub use policy::Policy;
 pub use scope::{is_scope_token, ScopeIter, ScopeSet};
+pub use session::{Session, SessionOptions};
 pub use token::{
     decode_unverified, decode_unverified_with, DecodeOptions, Token, DEFAULT_MAX_TOKEN_SIZE,
 };
+#[cfg(feature = "verify")]
+pub use token_cache::{TokenCache, DEFAULT_TOKEN_CACHE_SIZE};
 pub use token_response::{OAuthError, TokenResponse};
 #[cfg(feature = "verify")]
 pub use verify::{system_now, Algorithm, KeySet, VerifiedJws, Verifier, VerifyOptions};

@@ -21,6 +21,7 @@
 
 use std::fmt;
 use std::str::FromStr;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Once;
 
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
@@ -840,7 +841,11 @@ pub struct VerifiedJws {
 pub struct Verifier {
     keys: KeySet,
     options: VerifyOptions,
+    id: u64,
 }
+
+/// Identifies verifiers, so a [`TokenCache`](crate::TokenCache) never answers for another one.
+static NEXT_VERIFIER_ID: AtomicU64 = AtomicU64::new(1);
 
 impl Verifier {
     /// A verifier for these keys and options. [`ErrorCode::InvalidOptions`] when no algorithm is
@@ -870,12 +875,21 @@ impl Verifier {
                 ));
             }
         }
-        Ok(Verifier { keys, options })
+        Ok(Verifier {
+            keys,
+            options,
+            id: NEXT_VERIFIER_ID.fetch_add(1, Ordering::Relaxed),
+        })
     }
 
     /// The options in use.
     pub fn options(&self) -> &VerifyOptions {
         &self.options
+    }
+
+    /// An id unique to this verifier (shared by its clones).
+    pub(crate) fn id(&self) -> u64 {
+        self.id
     }
 
     /// Verifies a token at [`VerifyOptions::now`], or the system clock when it is `None`.
