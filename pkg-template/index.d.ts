@@ -1,5 +1,5 @@
 // scopegate (full build): scopes, policies, decisions, decoding and signature verification.
-import type { Decision, Grant, Token } from './types.js';
+import type { ClockOptions, Decision, Grant, Token } from './types.js';
 import { PolicyBase } from './types.js';
 
 export * from './types.js';
@@ -27,17 +27,18 @@ export interface VerifyOptions {
   requiredClaims?: string[];
   maxSize?: number;
   scopeClaim?: string;
+  /** How many verified tokens to remember (never past their `exp`); default 0, no cache. */
+  cacheSize?: number;
 }
 
-/** Per-call options: fix the clock. */
-export interface ClockOptions {
-  currentDate?: Date;
-}
 
 /** Verifies JWT access tokens with fixed keys and options. Free it with `free()` or `using`. */
 export declare class Verifier {
   constructor(keys: VerifierKeys, options: VerifyOptions);
   verify(token: string, options?: ClockOptions): Token;
+  /** How many verified tokens the cache holds. */
+  readonly cachedTokens: number;
+  clearCache(): void;
   free(): void;
   [Symbol.dispose](): void;
 }
@@ -61,3 +62,45 @@ export declare class Policy extends PolicyBase {
     options?: ClockOptions,
   ): Authorization;
 }
+
+/** Options of a RemoteJwks: verification options plus fetching. Times in seconds. */
+export interface RemoteJwksOptions extends VerifyOptions {
+  /** How long fetched keys are used before a refetch (default 600; Cache-Control max-age wins, within [cooldown, ttl]). */
+  ttl?: number;
+  /** Minimum time between two fetches, also after an unknown `kid` (default 30). */
+  cooldown?: number;
+  /** Fetch timeout (default 5). */
+  timeout?: number;
+  /** The fetch function (default globalThis.fetch). */
+  fetch?: (input: string, init?: RequestInit) => Promise<Response>;
+}
+
+/** A JWKS fetched from a URL, cached, refetched on key rotation (one fetch in flight at most). */
+export declare class RemoteJwks {
+  constructor(url: string | URL, options: RemoteJwksOptions);
+  /** How many times the key set was fetched. */
+  readonly fetches: number;
+  /** The current Verifier (fetches when none or stale). */
+  verifier(): Promise<Verifier>;
+  /** Refetches after an unknown `kid`; null within the cool-down. */
+  refresh(): Promise<Verifier | null>;
+}
+
+/** Options of guard(). */
+export interface GuardOptions {
+  policy: Policy;
+  verifier: Verifier | RemoteJwks;
+  /** Prefix of the headers the guard sets and strips from clients (default `x-scopegate-`). */
+  headerPrefix?: string;
+  /** The `realm` of WWW-Authenticate challenges. */
+  realm?: string;
+  /** Fix the clock (tests). */
+  currentDate?: Date;
+}
+
+/**
+ * Checks a Fetch API Request: resolves to a refusal Response (401/403/400/503, RFC 6750) or to the
+ * Request to forward, with `<prefix>subject`, `scopes`, `data` (own/all), `rule`, `client-id`
+ * headers set and client-sent ones removed.
+ */
+export declare function guard(request: Request, options: GuardOptions): Promise<Request | Response>;

@@ -10,7 +10,9 @@ export type ErrorCode =
   | 'algorithm_not_allowed' | 'key_not_found' | 'claim_invalid' | 'claim_missing' | 'invalid_key'
   | 'malformed_token' | 'unsupported_token' | 'token_too_large' | 'invalid_options'
   | 'clock_unavailable' | 'invalid_request' | 'token_response_error' | 'invalid_token_response'
-  | 'token_missing' | 'token_in_query_not_allowed' | 'client_unsafe_token';
+  | 'token_missing' | 'token_in_query_not_allowed' | 'client_unsafe_token'
+  /** JavaScript only: a RemoteJwks could not fetch a key set and has none cached. */
+  | 'jwks_unavailable';
 
 /** One problem of an invalid policy. */
 export interface Problem {
@@ -195,3 +197,105 @@ export declare function wasmMemoryBytes(): number;
 
 /** The package version. */
 export declare function version(): string;
+
+/** Per-call options: fix the clock. */
+export interface ClockOptions {
+  currentDate?: Date;
+}
+
+/** How a Session is built. */
+export interface SessionOptions extends DecodeOptions {
+  /** Accept a token carrying `client_safe: false` scopes (never in a browser). Default false. */
+  allowClientUnsafe?: boolean;
+}
+
+/** How a Session is built from a token response. */
+export interface TokenResponseSessionOptions extends SessionOptions {
+  /** The scopes that were requested (used when the response has no `scope`). */
+  requested?: Scopes | null;
+  /** When the response arrived (anchors `expires_in`); default now. */
+  receivedAt?: Date;
+}
+
+/**
+ * A signed-in user's token under a policy, for UIs. A JWT is decoded, NOT verified: the API must
+ * still authorize every request. Free it with `free()` or `using` (or let the GC do it).
+ */
+export declare class Session {
+  private constructor();
+  /** From a JWT access token; throws `client_unsafe_token` for a token a browser must not hold. */
+  static fromJwt(policy: PolicyBase, token: string, options?: SessionOptions): Session;
+  /** From an OAuth2 token response (opaque tokens); same client-safety check. */
+  static fromTokenResponse(
+    policy: PolicyBase,
+    body: string | object,
+    options?: TokenResponseSessionOptions,
+  ): Session;
+  readonly accessToken: string;
+  readonly refreshToken: string | undefined;
+  /** The granted scopes (roles and `implies` expanded), sorted. */
+  readonly scopes: string[];
+  readonly grant: Grant;
+  readonly subject: string | undefined;
+  /** Expiry in unix seconds, if known. */
+  readonly expiresAt: number | undefined;
+  /** The JWT's claims (unverified), or undefined for an opaque token. */
+  readonly claims: Record<string, unknown> | undefined;
+  isExpired(options?: ClockOptions): boolean;
+  /** Whether the session may call `method path`; false once expired. */
+  can(method: string, path: string, options?: ClockOptions): boolean;
+  cannot(method: string, path: string, options?: ClockOptions): boolean;
+  /** The full decision; reason `token_expired` once expired. */
+  decide(method: string, path: string, options?: ClockOptions): Decision;
+  /** The scopes lacking for `method path`. */
+  missing(method: string, path: string, options?: ClockOptions): string[];
+  /** `url` plus `access_token=`; throws `token_in_query_not_allowed` unless transport.query allows. */
+  urlWithToken(url: string): string;
+  free(): void;
+  [Symbol.dispose](): void;
+}
+
+/** What changed the store. */
+export type SessionEvent = 'init' | 'sign-in' | 'refresh' | 'sign-out' | 'expired';
+
+/** An immutable view of a store, new after every change. */
+export interface SessionSnapshot {
+  readonly session: Session | null;
+  readonly version: number;
+  readonly event: SessionEvent;
+}
+
+/** What a store signs in with: a JWT, a token response (object or JSON text) or a Session. */
+export type Credential = string | object | Session;
+
+/**
+ * The current session of a frontend; subscribers are told about sign-in, refresh, step-up,
+ * sign-out and expiry. Without a session, decisions use an empty grant.
+ */
+export declare class SessionStore {
+  constructor(policy: PolicyBase, options?: { session?: Credential });
+  readonly policy: PolicyBase;
+  readonly session: Session | null;
+  getSnapshot(): SessionSnapshot;
+  /** Calls `listener` after every change; returns the unsubscribe function. */
+  subscribe(listener: (snapshot: SessionSnapshot) => void): () => void;
+  signIn(credential: Credential, options?: TokenResponseSessionOptions): Session;
+  refresh(credential: Credential, options?: TokenResponseSessionOptions): Session;
+  signOut(): void;
+  can(method: string, path: string, options?: ClockOptions): boolean;
+  cannot(method: string, path: string, options?: ClockOptions): boolean;
+  decide(method: string, path: string, options?: ClockOptions): Decision;
+  missing(method: string, path: string, options?: ClockOptions): string[];
+}
+
+/** The DOM root bindElements watches. */
+export interface ElementRoot {
+  querySelectorAll(selectors: string): ArrayLike<unknown> & Iterable<unknown>;
+}
+
+/**
+ * Hides (`data-when-denied="hide"`, default) or disables (`"disable"`) every element under `root`
+ * marked `data-endpoint="METHOD /path/{param}"` (params from `data-params` JSON or
+ * `data-param-<name>`), after every store change. Returns a function that undoes it.
+ */
+export declare function bindElements(root: ElementRoot, store: SessionStore): () => void;

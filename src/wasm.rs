@@ -5,12 +5,15 @@
 //! registered by the package's loader) carrying the same stable `code` as the Rust [`Error`].
 
 use std::cell::RefCell;
+use std::rc::Rc;
 
 use js_sys::{Array, Object, Reflect};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::{Error, ErrorCode, Grant, Policy, ScopeSet};
+
+mod session;
 
 thread_local! {
     /// The JavaScript `ScopegateError` class, registered once by the loader.
@@ -23,7 +26,7 @@ pub fn register_error_class(class: js_sys::Function) {
     ERROR_CLASS.with(|slot| *slot.borrow_mut() = Some(class));
 }
 
-fn set(target: &JsValue, key: &str, value: &JsValue) {
+pub(crate) fn set(target: &JsValue, key: &str, value: &JsValue) {
     // Setting a property on a fresh plain object or error cannot fail; ignore the impossible.
     let _ = Reflect::set(target, &JsValue::from_str(key), value);
 }
@@ -60,7 +63,7 @@ pub(crate) fn to_js_error(error: &Error) -> JsValue {
     js
 }
 
-fn invalid_argument(name: &str, expected: &str, value: &JsValue) -> JsValue {
+pub(crate) fn invalid_argument(name: &str, expected: &str, value: &JsValue) -> JsValue {
     let found = value.js_typeof().as_string().unwrap_or_default();
     let found = if value.is_null() {
         "null".into()
@@ -131,13 +134,13 @@ pub(crate) fn to_plain<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsVa
 /// A compiled policy (JavaScript class `Policy`).
 #[wasm_bindgen(js_name = Policy)]
 pub struct JsPolicy {
-    inner: Policy,
+    pub(crate) inner: Rc<Policy>,
 }
 
 /// The scopes a token holds under a policy (JavaScript class `Grant`).
 #[wasm_bindgen(js_name = Grant)]
 pub struct JsGrant {
-    inner: Grant,
+    pub(crate) inner: Grant,
 }
 
 #[wasm_bindgen(js_class = Grant)]
@@ -191,7 +194,9 @@ impl JsPolicy {
     pub fn new(policy: JsValue) -> Result<JsPolicy, JsValue> {
         let json = json_text_arg("policy", &policy)?;
         Policy::from_json(&json)
-            .map(|inner| JsPolicy { inner })
+            .map(|inner| JsPolicy {
+                inner: Rc::new(inner),
+            })
             .map_err(|e| to_js_error(&e))
     }
 
@@ -362,7 +367,7 @@ fn token_to_js(token: &crate::Token) -> Result<JsValue, JsValue> {
     })
 }
 
-fn get(object: &JsValue, key: &str) -> JsValue {
+pub(crate) fn get(object: &JsValue, key: &str) -> JsValue {
     if object.is_object() {
         Reflect::get(object, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
     } else {
@@ -370,11 +375,11 @@ fn get(object: &JsValue, key: &str) -> JsValue {
     }
 }
 
-fn is_absent(value: &JsValue) -> bool {
+pub(crate) fn is_absent(value: &JsValue) -> bool {
     value.is_undefined() || value.is_null()
 }
 
-fn optional_string_arg(name: &str, value: &JsValue) -> Result<Option<String>, JsValue> {
+pub(crate) fn optional_string_arg(name: &str, value: &JsValue) -> Result<Option<String>, JsValue> {
     if is_absent(value) {
         Ok(None)
     } else {
@@ -396,8 +401,25 @@ fn optional_seconds(name: &str, value: &JsValue) -> Result<Option<u64>, JsValue>
     }
 }
 
+/// Unix seconds from `currentDate` (a `Date`) or, when absent, the JavaScript clock.
+pub(crate) fn now_from(options: &JsValue) -> Result<u64, JsValue> {
+    let current = get(options, "currentDate");
+    let millis = if is_absent(&current) {
+        js_sys::Date::now()
+    } else if current.is_instance_of::<js_sys::Date>() {
+        js_sys::Date::from(current.clone()).get_time()
+    } else {
+        return Err(invalid_argument("currentDate", "a Date", &current));
+    };
+    if millis.is_finite() && millis >= 0.0 {
+        Ok((millis / 1000.0).floor() as u64)
+    } else {
+        Err(invalid_argument("currentDate", "a valid Date", &current))
+    }
+}
+
 /// Reads `{ maxSize, scopeClaim }` decode options.
-fn decode_options(options: &JsValue) -> Result<crate::DecodeOptions, JsValue> {
+pub(crate) fn decode_options(options: &JsValue) -> Result<crate::DecodeOptions, JsValue> {
     let mut decode = crate::DecodeOptions::default();
     if let Some(max) = optional_seconds("maxSize", &get(options, "maxSize"))? {
         decode.max_size = usize::try_from(max).unwrap_or(usize::MAX);
@@ -464,24 +486,7 @@ pub fn bearer_token(authorization: JsValue, query: JsValue) -> Result<JsValue, J
 #[cfg(feature = "verify")]
 mod verification {
     use super::*;
-    use crate::{Algorithm, KeySet, RequestParts, Verifier, VerifyOptions};
-
-    /// Unix seconds from `currentDate` (a `Date`) or, when absent, the JavaScript clock.
-    fn now_from(options: &JsValue) -> Result<u64, JsValue> {
-        let current = get(options, "currentDate");
-        let millis = if is_absent(&current) {
-            js_sys::Date::now()
-        } else if current.is_instance_of::<js_sys::Date>() {
-            js_sys::Date::from(current.clone()).get_time()
-        } else {
-            return Err(invalid_argument("currentDate", "a Date", &current));
-        };
-        if millis.is_finite() && millis >= 0.0 {
-            Ok((millis / 1000.0).floor() as u64)
-        } else {
-            Err(invalid_argument("currentDate", "a valid Date", &current))
-        }
-    }
+    use crate::{Algorithm, KeySet, RequestParts, TokenCache, Verifier, VerifyOptions};
 
     fn string_list(name: &str, value: &JsValue) -> Result<Vec<String>, JsValue> {
         if is_absent(value) {
@@ -564,19 +569,36 @@ mod verification {
     #[wasm_bindgen(js_name = Verifier)]
     pub struct JsVerifier {
         inner: Verifier,
+        cache: Option<RefCell<TokenCache>>,
+    }
+
+    impl JsVerifier {
+        /// Verifies through the cache when there is one.
+        fn verify_now(&self, token: &str, now: u64) -> Result<crate::Token, Error> {
+            match self.cache.as_ref().map(RefCell::try_borrow_mut) {
+                Some(Ok(mut cache)) => cache.verify_at(&self.inner, token, now),
+                _ => self.inner.verify_at(token, now),
+            }
+        }
     }
 
     #[wasm_bindgen(js_class = Verifier)]
     impl JsVerifier {
         /// Parses the keys and options once. Options use jose's names: `algorithms` (required),
         /// `issuer`, `audience`, `clockTolerance`, `maxTokenAge` (seconds), `typ`,
-        /// `requiredClaims`, plus `maxSize` and `scopeClaim`.
+        /// `requiredClaims`, plus `maxSize`, `scopeClaim` and `cacheSize` (how many verified
+        /// tokens to remember, never past their `exp`; default 0: no cache).
         #[wasm_bindgen(constructor)]
         pub fn new(keys: JsValue, options: JsValue) -> Result<JsVerifier, JsValue> {
             let keys = key_set(&keys)?;
+            let cache = optional_seconds("cacheSize", &get(&options, "cacheSize"))?
+                .filter(|&size| size > 0)
+                .map(|size| {
+                    RefCell::new(TokenCache::new(usize::try_from(size).unwrap_or(usize::MAX)))
+                });
             let options = verify_options(&options)?;
             Verifier::new(keys, options)
-                .map(|inner| JsVerifier { inner })
+                .map(|inner| JsVerifier { inner, cache })
                 .map_err(|e| to_js_error(&e))
         }
 
@@ -584,11 +606,25 @@ mod verification {
         pub fn verify(&self, token: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
             let token = string_arg("token", &token)?;
             let now = now_from(&options)?;
-            let verified = self
-                .inner
-                .verify_at(&token, now)
-                .map_err(|e| to_js_error(&e))?;
+            let verified = self.verify_now(&token, now).map_err(|e| to_js_error(&e))?;
             token_to_js(&verified)
+        }
+
+        /// How many verified tokens the cache holds (0 without a cache).
+        #[wasm_bindgen(getter, js_name = cachedTokens)]
+        pub fn cached_tokens(&self) -> usize {
+            self.cache
+                .as_ref()
+                .and_then(|cache| cache.try_borrow().ok().map(|c| c.len()))
+                .unwrap_or(0)
+        }
+
+        /// Forgets every cached token.
+        #[wasm_bindgen(js_name = clearCache)]
+        pub fn clear_cache(&self) {
+            if let Some(Ok(mut cache)) = self.cache.as_ref().map(RefCell::try_borrow_mut) {
+                cache.clear();
+            }
         }
     }
 
@@ -611,10 +647,14 @@ mod verification {
             let now = now_from(&options)?;
             let mut request = RequestParts::new(&method, &target);
             request.authorization = authorization.as_deref();
-            let result = self
-                .inner
-                .authorize_at(&request, &verifier.inner, now)
-                .map_err(|e| to_js_error(&e))?;
+            let result = match verifier.cache.as_ref().map(RefCell::try_borrow_mut) {
+                Some(Ok(mut cache)) => {
+                    self.inner
+                        .authorize_cached_at(&request, &verifier.inner, &mut cache, now)
+                }
+                _ => self.inner.authorize_at(&request, &verifier.inner, now),
+            }
+            .map_err(|e| to_js_error(&e))?;
             let out = Object::new();
             set(&out, "decision", &to_plain(&result.decision)?);
             set(&out, "token", &token_to_js(&result.token)?);

@@ -6,4 +6,5 @@ import { ScopegateError } from '../errors.js';
 initSync({ module: readFileSync(new URL('./scopegate_bg.wasm', import.meta.url)) });
 registerErrorClass(ScopegateError);
 export * from './scopegate.js';
+export * from './extras.js';
 export { ScopegateError };

@@ -11,4 +11,5 @@ export function initializeSync(module) {
   registerErrorClass(ScopegateError);
 }
 export * from './scopegate.js';
+export * from './extras.js';
 export { ScopegateError };

@@ -5,4 +5,5 @@ import { ScopegateError } from '../errors.js';
 await init({ module_or_path: new URL('./scopegate_bg.wasm', import.meta.url) });
 registerErrorClass(ScopegateError);
 export * from './scopegate.js';
+export * from './extras.js';
 export { ScopegateError };

@@ -6,4 +6,5 @@ import { ScopegateError } from '../errors.js';
 initSync({ module: wasmModule });
 registerErrorClass(ScopegateError);
 export * from './scopegate.js';
+export * from './extras.js';
 export { ScopegateError };

@@ -3,10 +3,10 @@
 // .d.ts files are checked too) and then runs it, so the types and the runtime must agree.
 // The lines under `@ts-expect-error` must NOT typecheck: they show that the types are strict.
 import {
-  Policy, Verifier, ScopegateError, bearerToken, decodeUnverified, parseTokenResponse, parseScopes,
+  Policy, Verifier, ScopegateError, Session, SessionStore, RemoteJwks, guard, bearerToken, decodeUnverified, parseTokenResponse, parseScopes,
   normalizePath, version,
   type Authorization, type Decision, type DataRange, type ErrorCode, type Grant, type PolicyDocument,
-  type Reason, type Token, type TokenResponse, type VerifyOptions,
+  type Reason, type Token, type TokenResponse, type VerifyOptions, type SessionSnapshot,
 } from 'scopegate';
 import * as lite from 'scopegate/lite';
 
@@ -115,6 +115,26 @@ check(typeof version() === 'string', 'version');
   check(lite.decodeUnverified(`${b64({ alg: 'none' })}.${b64({})}.`).subject === null, 'lite decodeUnverified');
 }
 
+// Sessions and the store (frontends), guard (edge).
+{
+  const policy = new Policy(doc);
+  const unsigned = `${b64({ alg: 'none' })}.${b64({ sub: 'u', scope: 'read' })}.`;
+  const session: Session = Session.fromJwt(policy, unsigned);
+  const scopes: string[] = session.scopes;
+  const expiry: number | undefined = session.expiresAt;
+  check(scopes.join() === 'read' && expiry === undefined && session.can('GET', '/items/1'), 'session');
+  const store = new SessionStore(policy);
+  let seen: SessionSnapshot | undefined;
+  const stop = store.subscribe((snapshot) => { seen = snapshot; });
+  store.signIn(unsigned);
+  check(seen?.event === 'sign-in' && store.cannot('PUT', '/items/1'), 'store');
+  stop();
+  const verifier = new Verifier({ secret: 'k'.repeat(32) }, { algorithms: ['HS256'], cacheSize: 8 });
+  const answer: Request | Response = await guard(new Request('https://x/items/1'), { policy, verifier });
+  check(answer instanceof Response && answer.status === 401, 'guard');
+  void RemoteJwks;
+}
+
 // Never called: each of these must fail to typecheck.
 export function mustNotTypecheck(policy: Policy, grant: Grant, e: ScopegateError): void {
   // @ts-expect-error: the method is a string
@@ -130,6 +150,8 @@ export function mustNotTypecheck(policy: Policy, grant: Grant, e: ScopegateError
   // @ts-expect-error: decisions are read, not built: `data` must be 'own' | 'all' | null
   const d: Decision = { ...policy.decide('GET', '/', grant), data: 'some' };
   void d;
+  // @ts-expect-error: a store event is a closed union
+  if (new SessionStore(policy).getSnapshot().event === 'login') void 0;
   // @ts-expect-error: a policy document needs `version: 1`
   new Policy({ ...doc, version: 2 });
 }

@@ -1,0 +1,228 @@
+// Edge glue for the full build: remote JWKS (fetch is JavaScript I/O) and guard(request) for the
+// Fetch API. Finding, verifying and deciding is done by the WebAssembly core (Policy.authorize).
+import { Verifier } from './scopegate.js';
+import { ScopegateError } from '../errors.js';
+
+function fail(code, message) {
+  const error = new ScopegateError(message);
+  error.code = code;
+  return error;
+}
+
+function seconds(name, value, fallback) {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw fail('invalid_argument', `${name} must be a non-negative number of seconds`);
+  }
+  return value;
+}
+
+/**
+ * A JWKS fetched from the issuer's URL and turned into a Verifier. The keys are cached for `ttl`
+ * seconds (or the response's Cache-Control max-age, within [cooldown, ttl]); a token naming an
+ * unknown `kid` triggers a refetch, at most once per `cooldown` seconds; never more than one
+ * fetch is in flight.
+ */
+export class RemoteJwks {
+  #url;
+  #options;
+  #fetch;
+  #ttl;
+  #cooldown;
+  #timeout;
+  #verifier = null;
+  #fetchedAt = -Infinity;
+  #expiresAt = -Infinity;
+  #inFlight = null;
+  #fetches = 0;
+
+  constructor(url, options) {
+    if (typeof url !== 'string' && !(url instanceof URL)) {
+      throw fail('invalid_argument', 'RemoteJwks needs the JWKS URL');
+    }
+    if (options === null || typeof options !== 'object' || !Array.isArray(options.algorithms)) {
+      throw fail('invalid_argument', 'RemoteJwks needs verify options with `algorithms`');
+    }
+    const { fetch: fetchFn, ttl, cooldown, timeout, ...verify } = options;
+    this.#url = String(url);
+    this.#options = verify;
+    this.#fetch = fetchFn ?? globalThis.fetch.bind(globalThis);
+    this.#ttl = seconds('ttl', ttl, 600);
+    this.#cooldown = seconds('cooldown', cooldown, 30);
+    this.#timeout = seconds('timeout', timeout, 5);
+  }
+
+  /** How many times the JWKS was fetched (for tests and metrics). */
+  get fetches() {
+    return this.#fetches;
+  }
+
+  /** The current Verifier, fetching the keys first when there are none or they are stale. */
+  async verifier() {
+    if (this.#verifier && Date.now() < this.#expiresAt) return this.#verifier;
+    if (this.#verifier && Date.now() - this.#fetchedAt < this.#cooldown * 1000) {
+      return this.#verifier;
+    }
+    return this.#load();
+  }
+
+  /**
+   * Refetches after a token named an unknown key (rotation). Returns the new Verifier, or null
+   * when the last fetch is younger than the cool-down.
+   */
+  async refresh() {
+    if (Date.now() - this.#fetchedAt < this.#cooldown * 1000) {
+      return this.#inFlight ? this.#inFlight : null;
+    }
+    return this.#load();
+  }
+
+  #load() {
+    this.#inFlight ??= this.#fetchKeys().finally(() => {
+      this.#inFlight = null;
+    });
+    return this.#inFlight;
+  }
+
+  async #fetchKeys() {
+    this.#fetches += 1;
+    this.#fetchedAt = Date.now();
+    let response;
+    try {
+      response = await this.#fetch(this.#url, {
+        headers: { accept: 'application/jwk-set+json, application/json' },
+        signal: AbortSignal.timeout(this.#timeout * 1000),
+      });
+    } catch (cause) {
+      return this.#unavailable(`the JWKS at ${this.#url} could not be fetched: ${cause?.message ?? cause}`);
+    }
+    if (!response.ok) {
+      return this.#unavailable(`the JWKS at ${this.#url} answered HTTP ${response.status}`);
+    }
+    const text = await response.text();
+    // Throws ScopegateError (invalid_json, invalid_key, ...) for a bad key set.
+    const verifier = new Verifier({ jwks: text }, this.#options);
+    const maxAge = /max-age=(\d+)/i.exec(response.headers.get('cache-control') ?? '')?.[1];
+    const ttl = maxAge === undefined ? this.#ttl : Math.min(Math.max(Number(maxAge), this.#cooldown), this.#ttl);
+    this.#verifier?.free();
+    this.#verifier = verifier;
+    this.#expiresAt = this.#fetchedAt + ttl * 1000;
+    return verifier;
+  }
+
+  #unavailable(message) {
+    // Keep serving the keys we have (stale is better than down); fail only without any.
+    if (this.#verifier) return this.#verifier;
+    throw fail('jwks_unavailable', message);
+  }
+}
+
+// RFC 6750 §3: quoted-string values may hold %x20-21 / %x23-5B / %x5D-7E only.
+function quoted(text) {
+  return String(text)
+    .replaceAll('"', "'")
+    .replaceAll('\\', '/')
+    .replace(/[^\x20\x21\x23-\x5B\x5D-\x7E]/g, ' ');
+}
+
+const INVALID_REQUEST = new Set(['invalid_request', 'token_in_query_not_allowed', 'token_too_large']);
+
+function refusal(status, challenge, body) {
+  const headers = new Headers({
+    'content-type': 'application/json',
+    'cache-control': 'no-store',
+  });
+  if (challenge) headers.set('www-authenticate', challenge);
+  return new Response(JSON.stringify(body), { status, headers });
+}
+
+function realmPart(realm) {
+  return realm ? `realm="${quoted(realm)}"` : '';
+}
+
+function tokenRefusal(error, realm) {
+  const code = error?.code ?? 'invalid_token';
+  const message = error?.message ?? String(error);
+  if (code === 'token_missing') {
+    // §3.1: a request without authentication information gets no error code.
+    return refusal(401, `Bearer${realm ? ` ${realmPart(realm)}` : ''}`, { error: 'invalid_token', code, message });
+  }
+  if (code === 'jwks_unavailable') {
+    return refusal(503, undefined, { error: 'temporarily_unavailable', code, message });
+  }
+  const error6750 = INVALID_REQUEST.has(code) ? 'invalid_request' : 'invalid_token';
+  const status = error6750 === 'invalid_request' ? 400 : 401;
+  const parts = [realmPart(realm), `error="${error6750}"`, `error_description="${quoted(message)}"`].filter(Boolean);
+  return refusal(status, `Bearer ${parts.join(', ')}`, { error: error6750, code, message });
+}
+
+/**
+ * Checks a Fetch API Request against the policy: bearer token from the Authorization header or,
+ * where the policy's transport allows, the access_token query parameter; verified (Verifier or
+ * RemoteJwks); decided. Resolves to a Response (401/403/400/503 refusal per RFC 6750) or to the
+ * Request to forward: headers starting with `headerPrefix` (default `x-scopegate-`) removed, then
+ * `<prefix>subject`, `<prefix>scopes`, `<prefix>data` (own/all), `<prefix>rule` and
+ * `<prefix>client-id` set.
+ */
+export async function guard(request, options) {
+  if (!(request instanceof Request)) {
+    throw fail('invalid_argument', 'guard needs a Fetch API Request');
+  }
+  const { policy, verifier, headerPrefix = 'x-scopegate-', realm, currentDate } = options ?? {};
+  if (policy === null || typeof policy?.authorize !== 'function') {
+    throw fail('invalid_argument', 'guard needs `policy` (a compiled Policy of the full build)');
+  }
+  if (!(verifier instanceof Verifier) && !(verifier instanceof RemoteJwks)) {
+    throw fail('invalid_argument', 'guard needs `verifier`: a Verifier or a RemoteJwks');
+  }
+  const url = new URL(request.url);
+  const target = url.pathname + url.search;
+  const authorization = request.headers.get('authorization');
+  const clock = currentDate ? { currentDate } : undefined;
+
+  let result;
+  try {
+    const current = verifier instanceof RemoteJwks ? await verifier.verifier() : verifier;
+    try {
+      result = policy.authorize(request.method, target, authorization, current, clock);
+    } catch (error) {
+      const rotated = error?.code === 'key_not_found' && verifier instanceof RemoteJwks ? await verifier.refresh() : null;
+      if (!rotated) throw error;
+      result = policy.authorize(request.method, target, authorization, rotated, clock);
+    }
+  } catch (error) {
+    if (!(error instanceof ScopegateError)) throw error;
+    return tokenRefusal(error, realm);
+  }
+
+  const { decision, token, grant } = result;
+  const scopes = grant.granted;
+  grant.free();
+  if (!decision.allowed) {
+    const badRequest = decision.reason === 'invalid_path' || decision.reason === 'invalid_method';
+    const challenge = realm
+      ? decision.challenge.replace(/^Bearer /, `Bearer ${realmPart(realm)}, `)
+      : decision.challenge;
+    return refusal(badRequest ? 400 : 403, challenge, {
+      error: badRequest ? 'invalid_request' : 'insufficient_scope',
+      code: decision.reason,
+      message: badRequest
+        ? `the request ${decision.reason === 'invalid_path' ? 'path' : 'method'} cannot be evaluated`
+        : `the token's scopes do not allow ${request.method} ${url.pathname}`,
+      rule: decision.rule,
+      missing: decision.missing,
+    });
+  }
+
+  const headers = new Headers(request.headers);
+  const prefix = headerPrefix.toLowerCase();
+  for (const name of [...headers.keys()]) {
+    if (name.startsWith(prefix)) headers.delete(name);
+  }
+  if (token.subject !== null) headers.set(`${prefix}subject`, token.subject);
+  if (token.clientId !== null) headers.set(`${prefix}client-id`, token.clientId);
+  headers.set(`${prefix}scopes`, scopes.join(' '));
+  headers.set(`${prefix}data`, decision.data);
+  if (decision.rule) headers.set(`${prefix}rule`, decision.rule);
+  return new Request(request, { headers });
+}

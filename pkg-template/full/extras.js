@@ -1,0 +1,2 @@
+export * from "./frontend.js";
+export * from "./edge.js";

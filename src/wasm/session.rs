@@ -1,0 +1,200 @@
+//! The `Session` JavaScript class: a frontend's token and what it may call. Conversion only; the
+//! logic is [`crate::Session`].
+
+use std::rc::Rc;
+
+use wasm_bindgen::prelude::*;
+
+use super::{
+    decode_options, get, is_absent, json_text_arg, now_from, scopes_arg, string_arg, to_js_error,
+    to_plain, JsGrant, JsPolicy,
+};
+use crate::{Policy, Session, SessionOptions, TokenResponse};
+
+/// A signed-in user's token under a policy (JavaScript class `Session`).
+#[wasm_bindgen(js_name = Session)]
+pub struct JsSession {
+    policy: Rc<Policy>,
+    inner: Session,
+}
+
+/// Reads `{ allowClientUnsafe, maxSize, scopeClaim }`.
+fn session_options(options: &JsValue) -> Result<SessionOptions, JsValue> {
+    let allow = get(options, "allowClientUnsafe");
+    let allow_client_unsafe = if is_absent(&allow) {
+        false
+    } else {
+        allow
+            .as_bool()
+            .ok_or_else(|| super::invalid_argument("allowClientUnsafe", "a boolean", &allow))?
+    };
+    Ok(SessionOptions {
+        allow_client_unsafe,
+        decode: decode_options(options)?,
+    })
+}
+
+#[wasm_bindgen(js_class = Session)]
+impl JsSession {
+    /// A session from a JWT access token, decoded **without verification** (a UI aid, not a
+    /// security check). Throws `client_unsafe_token` for a token carrying a `client_safe: false`
+    /// scope unless `options.allowClientUnsafe` is true.
+    #[wasm_bindgen(js_name = fromJwt)]
+    pub fn from_jwt(
+        policy: &JsPolicy,
+        token: JsValue,
+        options: JsValue,
+    ) -> Result<JsSession, JsValue> {
+        let token = string_arg("token", &token)?;
+        let inner = Session::from_jwt(&policy.inner, &token, &session_options(&options)?)
+            .map_err(|e| to_js_error(&e))?;
+        Ok(JsSession {
+            policy: Rc::clone(&policy.inner),
+            inner,
+        })
+    }
+
+    /// A session from an OAuth2 token response (JSON text or object), for opaque tokens.
+    /// `options.requested` gives the scopes asked for (used when the response has no `scope`),
+    /// `options.receivedAt` (a `Date`, default now) anchors `expires_in`.
+    #[wasm_bindgen(js_name = fromTokenResponse)]
+    pub fn from_token_response(
+        policy: &JsPolicy,
+        body: JsValue,
+        options: JsValue,
+    ) -> Result<JsSession, JsValue> {
+        let body = json_text_arg("body", &body)?;
+        let response = TokenResponse::from_json(&body).map_err(|e| to_js_error(&e))?;
+        let requested = get(&options, "requested");
+        let requested = if is_absent(&requested) {
+            None
+        } else {
+            Some(scopes_arg("requested", &requested)?)
+        };
+        let received = js_sys::Object::new();
+        super::set(&received, "currentDate", &get(&options, "receivedAt"));
+        let received_at = now_from(&received)?;
+        let inner = Session::from_token_response(
+            &policy.inner,
+            &response,
+            requested.as_ref(),
+            received_at,
+            &session_options(&options)?,
+        )
+        .map_err(|e| to_js_error(&e))?;
+        Ok(JsSession {
+            policy: Rc::clone(&policy.inner),
+            inner,
+        })
+    }
+
+    /// The access token (for an `Authorization: Bearer` header).
+    #[wasm_bindgen(getter, js_name = accessToken)]
+    pub fn access_token(&self) -> String {
+        self.inner.access_token().to_string()
+    }
+
+    /// The refresh token of a token response, if any.
+    #[wasm_bindgen(getter, js_name = refreshToken)]
+    pub fn refresh_token(&self) -> Option<String> {
+        self.inner.refresh_token().map(str::to_string)
+    }
+
+    /// The granted scopes, sorted.
+    #[wasm_bindgen(getter)]
+    pub fn scopes(&self) -> Vec<String> {
+        self.inner.scopes().to_vec()
+    }
+
+    /// The grant (roles and dropped names included).
+    #[wasm_bindgen(getter)]
+    pub fn grant(&self) -> JsGrant {
+        JsGrant::from_core(self.inner.grant().clone())
+    }
+
+    /// The token's `sub`, for a JWT.
+    #[wasm_bindgen(getter)]
+    pub fn subject(&self) -> Option<String> {
+        self.inner.subject().map(str::to_string)
+    }
+
+    /// Expiry in unix seconds, if known.
+    #[wasm_bindgen(getter, js_name = expiresAt)]
+    pub fn expires_at(&self) -> Option<f64> {
+        self.inner.expires_at().map(|exp| exp as f64)
+    }
+
+    /// The JWT's claims (unverified), or `undefined` for an opaque token.
+    #[wasm_bindgen(getter)]
+    pub fn claims(&self) -> Result<JsValue, JsValue> {
+        match self.inner.token() {
+            Some(token) => to_plain(token.claims()),
+            None => Ok(JsValue::UNDEFINED),
+        }
+    }
+
+    /// Whether the token has expired (`options.currentDate` fixes the clock).
+    #[wasm_bindgen(js_name = isExpired)]
+    pub fn is_expired(&self, options: JsValue) -> Result<bool, JsValue> {
+        Ok(self.inner.is_expired_at(now_from(&options)?))
+    }
+
+    /// Whether the session may call `method path` (false once expired).
+    pub fn can(&self, method: JsValue, path: JsValue, options: JsValue) -> Result<bool, JsValue> {
+        let method = string_arg("method", &method)?;
+        let path = string_arg("path", &path)?;
+        let now = now_from(&options)?;
+        Ok(self.inner.can_at(&self.policy, &method, &path, now))
+    }
+
+    /// `!can(method, path)`.
+    pub fn cannot(
+        &self,
+        method: JsValue,
+        path: JsValue,
+        options: JsValue,
+    ) -> Result<bool, JsValue> {
+        self.can(method, path, options).map(|can| !can)
+    }
+
+    /// The full decision (reason `token_expired` once expired), as a plain object.
+    pub fn decide(
+        &self,
+        method: JsValue,
+        path: JsValue,
+        options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let method = string_arg("method", &method)?;
+        let path = string_arg("path", &path)?;
+        let now = now_from(&options)?;
+        to_plain(&self.inner.decide_at(&self.policy, &method, &path, now))
+    }
+
+    /// The scopes the session lacks for `method path` (empty when allowed or when no scope
+    /// would help).
+    pub fn missing(
+        &self,
+        method: JsValue,
+        path: JsValue,
+        options: JsValue,
+    ) -> Result<Vec<String>, JsValue> {
+        let method = string_arg("method", &method)?;
+        let path = string_arg("path", &path)?;
+        let now = now_from(&options)?;
+        Ok(self
+            .inner
+            .decide_at(&self.policy, &method, &path, now)
+            .missing
+            .to_vec())
+    }
+
+    /// `url` with `access_token=` added, only when the policy's `transport.query` allows this
+    /// token's scopes (throws `token_in_query_not_allowed` otherwise).
+    #[wasm_bindgen(js_name = urlWithToken)]
+    pub fn url_with_token(&self, url: JsValue) -> Result<String, JsValue> {
+        let url = string_arg("url", &url)?;
+        self.inner
+            .url_with_token(&self.policy, &url)
+            .map_err(|e| to_js_error(&e))
+    }
+}

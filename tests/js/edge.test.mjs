@@ -1,0 +1,124 @@
+// The edge guard and remote JWKS through the packed package, with real signatures (node:crypto).
+import assert from 'node:assert/strict';
+import { createHmac, generateKeyPairSync, sign } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import test from 'node:test';
+import { Policy, RemoteJwks, ScopegateError, Verifier, guard } from 'scopegate';
+
+const root = process.env.SCOPEGATE_ROOT;
+const banking = new Policy(readFileSync(join(root, 'examples/policies/banking.json'), 'utf8'));
+const SECRET = 'a-test-secret-of-at-least-32-bytes!!';
+const now = () => Math.floor(Date.now() / 1000);
+const b64 = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
+const hs256 = (claims) => {
+  const input = `${b64({ alg: 'HS256', typ: 'at+jwt' })}.${b64(claims)}`;
+  return `${input}.${createHmac('sha256', SECRET).update(input).digest('base64url')}`;
+};
+const es256Key = (kid) => {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  return { kid, privateKey, jwk: { ...publicKey.export({ format: 'jwk' }), kid, alg: 'ES256', use: 'sig' } };
+};
+const es256 = (key, claims) => {
+  const input = `${b64({ alg: 'ES256', kid: key.kid })}.${b64(claims)}`;
+  const signature = sign('sha256', Buffer.from(input), { key: key.privateKey, dsaEncoding: 'ieee-p1363' });
+  return `${input}.${signature.toString('base64url')}`;
+};
+const request = (path, token, headers = {}) =>
+  new Request(`https://api.example${path}`, {
+    headers: token ? { authorization: `Bearer ${token}`, ...headers } : headers,
+  });
+
+test('guard: RFC 6750 refusals and forwarded requests with trusted headers', async () => {
+  const verifier = new Verifier({ secret: SECRET }, { algorithms: ['HS256'], cacheSize: 16 });
+  const options = { policy: banking, verifier, realm: 'bank' };
+  const user = hs256({ sub: 'u-1', scope: 'read_only', exp: now() + 60 });
+
+  const missing = await guard(request('/accounts'), options);
+  assert.equal(missing.status, 401);
+  assert.equal(missing.headers.get('www-authenticate'), 'Bearer realm="bank"');
+  assert.equal((await missing.json()).code, 'token_missing');
+
+  const forged = await guard(request('/accounts', user.slice(0, -2) + 'AA'), options);
+  assert.equal(forged.status, 401);
+  assert.match(forged.headers.get('www-authenticate'), /^Bearer realm="bank", error="invalid_token", error_description="[^"]+"$/);
+  assert.equal((await forged.json()).code, 'invalid_signature');
+
+  const expired = await guard(request('/accounts', hs256({ scope: 'read_only', exp: now() - 1 })), options);
+  assert.equal(expired.status, 401);
+  assert.equal((await expired.json()).code, 'token_expired');
+
+  const forbidden = await guard(request('/admin/users', user), options);
+  assert.equal(forbidden.status, 403);
+  assert.equal(forbidden.headers.get('www-authenticate'), 'Bearer realm="bank", error="insufficient_scope", scope="read_all"');
+  assert.deepEqual((await forbidden.json()).missing, ['read_all']);
+
+  const both = await guard(new Request(`https://api.example/accounts?access_token=${user}`, { headers: { authorization: `Bearer ${user}` } }), options);
+  assert.equal(both.status, 400);
+  assert.match(both.headers.get('www-authenticate'), /error="invalid_request"/);
+  const query = await guard(new Request(`https://api.example/accounts?access_token=${user}`), options);
+  assert.equal(query.status, 400);
+  assert.equal((await query.json()).code, 'token_in_query_not_allowed');
+
+  const spoofed = request('/accounts/7', user, { 'X-Scopegate-Data': 'all', 'x-scopegate-extra': '1' });
+  const own = await guard(spoofed, options);
+  assert.ok(own instanceof Request);
+  assert.equal(own.headers.get('x-scopegate-data'), 'own');
+  assert.equal(own.headers.get('x-scopegate-subject'), 'u-1');
+  assert.equal(own.headers.get('x-scopegate-scopes'), 'read_only');
+  assert.equal(own.headers.get('x-scopegate-rule'), 'read-own');
+  assert.equal(own.headers.get('x-scopegate-extra'), null);
+  assert.equal(own.url, 'https://api.example/accounts/7');
+
+  const machine = hs256({ sub: 'svc', client_id: 'batch', scope: 'read_all', exp: now() + 60 });
+  const all = await guard(request('/accounts/7', machine), options);
+  assert.equal(all.headers.get('x-scopegate-data'), 'all');
+  assert.equal(all.headers.get('x-scopegate-client-id'), 'batch');
+  assert.equal(verifier.cachedTokens, 2, 'each valid token verified once, then cached');
+
+  await assert.rejects(guard('not a request', options), ScopegateError);
+  await assert.rejects(guard(request('/'), { policy: banking, verifier: {} }), { code: 'invalid_argument' });
+});
+
+test('RemoteJwks: cached with a TTL, refetched on a new kid with a cool-down, one fetch in flight', async () => {
+  let keys = [es256Key('k1')];
+  let served = 0;
+  const fetch = async () => {
+    served += 1;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    return new Response(JSON.stringify({ keys: keys.map((k) => k.jwk) }), { headers: { 'cache-control': 'max-age=300' } });
+  };
+  const jwks = new RemoteJwks('https://issuer.example/jwks.json', { algorithms: ['ES256'], fetch, cooldown: 0.2 });
+  const options = { policy: banking, verifier: jwks };
+  const token = (key) => es256(key, { sub: 'u', scope: 'read_only', exp: now() + 60 });
+
+  const first = await Promise.all([1, 2, 3].map(() => guard(request('/accounts', token(keys[0])), options)));
+  assert.ok(first.every((r) => r instanceof Request));
+  assert.equal(served, 1, 'concurrent requests share one fetch');
+
+  await guard(request('/accounts', token(keys[0])), options);
+  assert.equal(served, 1, 'within the TTL the keys are reused');
+
+  // Rotation: the issuer signs with a new kid; the first such token triggers one refetch.
+  await new Promise((resolve) => setTimeout(resolve, 250));
+  keys = [es256Key('k2'), ...keys];
+  assert.ok((await guard(request('/accounts', token(keys[0])), options)) instanceof Request);
+  assert.equal(served, 2);
+
+  // An unknown kid within the cool-down does not refetch: 401, no fetch storm.
+  const stranger = es256Key('k9');
+  const refused = await Promise.all([1, 2, 3].map(() => guard(request('/accounts', token(stranger)), options)));
+  assert.ok(refused.every((r) => r.status === 401));
+  assert.equal((await refused[0].json()).code, 'key_not_found');
+  assert.equal(served, 2);
+
+  const down = new RemoteJwks('https://issuer.example/jwks.json', {
+    algorithms: ['ES256'],
+    fetch: async () => new Response('no', { status: 500 }),
+  });
+  const unavailable = await guard(request('/accounts', token(keys[0])), { policy: banking, verifier: down });
+  assert.equal(unavailable.status, 503);
+  assert.equal((await unavailable.json()).code, 'jwks_unavailable');
+  assert.throws(() => new RemoteJwks(42, { algorithms: ['ES256'] }), { code: 'invalid_argument' });
+  assert.throws(() => new RemoteJwks('https://x', {}), { code: 'invalid_argument' });
+});
