@@ -59,3 +59,25 @@ fn verification_runs_in_wasm_with_an_injected_clock() {
         ErrorCode::ClockUnavailable
     );
 }
+
+#[wasm_bindgen_test]
+fn sessions_refuse_client_unsafe_tokens_and_expire() {
+    use scopegate::{ErrorCode, Reason, Session, SessionOptions};
+    // {"alg":"none"} . {"scope":"base"} and {"scope":"files","exp":2000000000}
+    let base = "eyJhbGciOiJub25lIn0.eyJzY29wZSI6ImJhc2UifQ.";
+    let files = "eyJhbGciOiJub25lIn0.eyJzY29wZSI6ImZpbGVzIiwiZXhwIjoyMDAwMDAwMDAwfQ.";
+    let partner = Policy::from_json(PARTNER).unwrap();
+    let options = SessionOptions::default();
+    let err = Session::from_jwt(&partner, base, &options).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::ClientUnsafeToken);
+    let session = Session::from_jwt(&partner, files, &options).unwrap();
+    assert!(session.can_at(&partner, "GET", "/v1/img/a.png", 1_999_999_999));
+    let late = session.decide_at(&partner, "GET", "/v1/img/a.png", 2_000_000_000);
+    assert_eq!(late.reason, Reason::TokenExpired);
+    assert!(session
+        .url_with_token(&partner, "/v1/img/a.png")
+        .unwrap()
+        .ends_with(
+            "?access_token=eyJhbGciOiJub25lIn0.eyJzY29wZSI6ImZpbGVzIiwiZXhwIjoyMDAwMDAwMDAwfQ."
+        ));
+}
