@@ -1,6 +1,7 @@
 // Bring your own WebAssembly.Module, bytes or URL: nothing is loaded until you call initialize.
 import init, { initSync, registerErrorClass } from './scopegate.js';
 import { ScopegateError } from '../errors.js';
+import './checks.js';
 
 export async function initialize(source) {
   await init({ module_or_path: source });

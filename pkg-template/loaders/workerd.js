@@ -2,6 +2,7 @@
 import wasmModule from './scopegate_bg.wasm';
 import { initSync, registerErrorClass } from './scopegate.js';
 import { ScopegateError } from '../errors.js';
+import './checks.js';
 
 initSync({ module: wasmModule });
 registerErrorClass(ScopegateError);

@@ -80,6 +80,13 @@ test('bad input from JS is a ScopegateError with a code, never a trap', () => {
     [() => new scopegate.Verifier({ secret: 'short' }, { algorithms: ['HS256'] }), 'invalid_key'],
     [() => new scopegate.Verifier({ secret: 'x'.repeat(40) }, { algorithms: ['none'] }), 'algorithm_not_allowed'],
     [() => new scopegate.Verifier({}, { algorithms: ['HS256'] }), 'invalid_argument'],
+    // Engine objects of the wrong class (a plain object, another class, null) or already freed.
+    [() => policy.decide('GET', '/x', {}), 'invalid_argument'],
+    [() => policy.allows('GET', '/x', policy), 'invalid_argument'],
+    [() => policy.allowedRules(null), 'invalid_argument'],
+    [() => policy.authorize('GET', '/x', null, grant), 'invalid_argument'],
+    [() => scopegate.Session.fromJwt(grant, 'a.b.c'), 'invalid_argument'],
+    [() => { const freed = policy.expand('read_only'); freed.free(); policy.allows('GET', '/x', freed); }, 'invalid_argument'],
   ];
   for (const [call, code] of cases) {
     assert.throws(call, (e) => e instanceof ScopegateError && e.code === code, `expected ${code}: ${call}`);

@@ -25,6 +25,7 @@ const guardWorker :Workerd.Worker = (
     (name = "pkg/full/extras.js", esModule = embed "../../pkg/full/extras.js"),
     (name = "pkg/full/frontend.js", esModule = embed "../../pkg/full/frontend.js"),
     (name = "pkg/full/edge.js", esModule = embed "../../pkg/full/edge.js"),
+    (name = "pkg/full/checks.js", esModule = embed "../../pkg/full/checks.js"),
     (name = "pkg/errors.js", esModule = embed "../../pkg/errors.js"),
     (name = "pkg/full/scopegate_bg.wasm", wasm = embed "../../pkg/full/scopegate_bg.wasm"),
   ],
