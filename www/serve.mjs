@@ -16,6 +16,7 @@ const types = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8',
   '.mjs': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
   '.json': 'application/json', '.wasm': 'application/wasm', '.svg': 'image/svg+xml',
+  '.png': 'image/png', '.ico': 'image/x-icon',
 };
 const colours = { harbour: ['#2f5bea', '#9db4ff'], forest: ['#1f7a4d', '#a6e3c1'], dunes: ['#b7791f', '#f6d58e'] };
 
@@ -25,20 +26,14 @@ function image(name, res) {
   res.end(`<svg xmlns="http://www.w3.org/2000/svg" width="120" height="90"><rect width="120" height="90" fill="${light}"/><circle cx="60" cy="70" r="40" fill="${dark}"/><text x="8" y="18" font-family="sans-serif" font-size="13">${name}</text></svg>`);
 }
 
-export function serveDemo(port = 0) {
+/**
+ * Serves files on 127.0.0.1: `mounts` is a list of [URL prefix, directory], first match wins;
+ * `handle(req, res, url)` may answer a request first (return true). Resolves to { url, close }.
+ */
+export function serveDirectories(mounts, port = 0, handle = () => false) {
   const server = createServer(async (req, res) => {
     const url = new URL(req.url, 'http://localhost');
-    const imageMatch = /^\/demo-api\/img\/([a-z]+)\.svg$/.exec(url.pathname);
-    if (imageMatch) {
-      // The mock partner API: an image needs a token in the query (it would verify it; the demo
-      // only checks one is there).
-      if (!url.searchParams.get('access_token')) {
-        res.writeHead(401, { 'www-authenticate': 'Bearer' }).end();
-      } else {
-        image(imageMatch[1], res);
-      }
-      return;
-    }
+    if (handle(req, res, url)) return;
     let path;
     try {
       path = decodeURIComponent(url.pathname);
@@ -47,9 +42,9 @@ export function serveDemo(port = 0) {
       return;
     }
     if (path.endsWith('/')) path += 'index.html';
-    const [prefix, dir] = mounts.find(([p]) => path.startsWith(p));
-    const file = join(dir, path.slice(prefix.length));
-    if (file !== dir && !file.startsWith(dir + sep)) {
+    const mount = mounts.find(([prefix]) => path.startsWith(prefix));
+    const file = mount && join(mount[1], path.slice(mount[0].length));
+    if (!mount || (file !== mount[1] && !file.startsWith(mount[1] + sep))) {
       res.writeHead(403).end();
       return;
     }
@@ -68,6 +63,22 @@ export function serveDemo(port = 0) {
         url: `http://127.0.0.1:${server.address().port}/`,
         close: () => new Promise((done) => server.close(done)),
       }));
+  });
+}
+
+/** The demo: www/, pkg/, the policies and the mock image API. */
+export function serveDemo(port = 0) {
+  return serveDirectories(mounts, port, (req, res, url) => {
+    const imageMatch = /^\/demo-api\/img\/([a-z]+)\.svg$/.exec(url.pathname);
+    if (!imageMatch) return false;
+    // The mock partner API: an image needs a token in the query (it would verify it; the demo
+    // only checks one is there).
+    if (!url.searchParams.get('access_token')) {
+      res.writeHead(401, { 'www-authenticate': 'Bearer' }).end();
+    } else {
+      image(imageMatch[1], res);
+    }
+    return true;
   });
 }
 

@@ -34,6 +34,19 @@ fn session_options(options: &JsValue) -> Result<SessionOptions, JsValue> {
     })
 }
 
+/// Reads the `method`, `path` and clock (`options.currentDate`) of a check.
+fn request_args(
+    method: &JsValue,
+    path: &JsValue,
+    options: &JsValue,
+) -> Result<(String, String, u64), JsValue> {
+    Ok((
+        string_arg("method", method)?,
+        string_arg("path", path)?,
+        now_from(options)?,
+    ))
+}
+
 #[wasm_bindgen(js_class = Session)]
 impl JsSession {
     /// A session from a JWT access token, decoded **without verification** (a UI aid, not a
@@ -141,9 +154,7 @@ impl JsSession {
 
     /// Whether the session may call `method path` (false once expired).
     pub fn can(&self, method: JsValue, path: JsValue, options: JsValue) -> Result<bool, JsValue> {
-        let method = string_arg("method", &method)?;
-        let path = string_arg("path", &path)?;
-        let now = now_from(&options)?;
+        let (method, path, now) = request_args(&method, &path, &options)?;
         Ok(self.inner.can_at(&self.policy, &method, &path, now))
     }
 
@@ -164,9 +175,7 @@ impl JsSession {
         path: JsValue,
         options: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let method = string_arg("method", &method)?;
-        let path = string_arg("path", &path)?;
-        let now = now_from(&options)?;
+        let (method, path, now) = request_args(&method, &path, &options)?;
         to_plain(&self.inner.decide_at(&self.policy, &method, &path, now))
     }
 
@@ -178,9 +187,7 @@ impl JsSession {
         path: JsValue,
         options: JsValue,
     ) -> Result<Vec<String>, JsValue> {
-        let method = string_arg("method", &method)?;
-        let path = string_arg("path", &path)?;
-        let now = now_from(&options)?;
+        let (method, path, now) = request_args(&method, &path, &options)?;
         Ok(self
             .inner
             .decide_at(&self.policy, &method, &path, now)

@@ -4,14 +4,17 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { serve } from './static-server.mjs';
+import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const [dir, page, screenshot] = process.argv.slice(2);
 // playwright-core lives in the repository's node_modules, not in the scratch project.
 const { chromium } = createRequire(process.env.PLAYWRIGHT_FROM)('playwright-core');
+// The demo's static server (www/serve.mjs in the repository) serves the scratch directory.
+const repo = dirname(process.env.PLAYWRIGHT_FROM);
+const { serveDirectories } = await import(pathToFileURL(join(repo, 'www/serve.mjs')).href);
 const profile = mkdtempSync(join(tmpdir(), 'scopegate-chromium-'));
-const server = await serve(dir);
+const server = await serveDirectories([['/', resolve(dir)]]);
 // A fresh profile each run (playwright takes it as launchPersistentContext's first argument).
 const browser = await chromium.launchPersistentContext(profile, {
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
@@ -34,7 +37,7 @@ try {
   tab.on('console', (m) => m.type() === 'error' && problem(`console: ${m.text()}`));
   tab.on('requestfailed', (r) => problem(`request failed: ${r.url()}`));
   tab.on('response', (r) => r.status() >= 400 && problem(`HTTP ${r.status()}: ${r.url()}`));
-  await tab.goto(server.url + page, { timeout: 20_000 });
+  await tab.goto(new URL(page, server.url).href, { timeout: 20_000 });
   await Promise.race([
     failure,
     tab.waitForSelector('body[data-done]', { timeout: 20_000 }).catch(() => problem('timed out after 20 s')),
