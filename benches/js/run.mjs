@@ -17,7 +17,7 @@ const CFG = QUICK
       coldSamples: 2, memSamples: 1, memDecisions: { scopegate: 20000, 'scopegate-decide': 20000, casl: 2000, casbin: 128, cedar: 128 } }
   : { latency: { samples: 5, sampleMs: 400, warmMs: 500 }, tokens: { samples: 5, sampleMs: 300, warmMs: 300 },
       coldSamples: 5, memSamples: 3, memDecisions: { scopegate: 1e6, 'scopegate-decide': 1e6, casl: 1e5, casbin: 2000, cedar: 2000 } };
-const LATENCY_TOOLS = ['scopegate', 'scopegate-decide', 'casl', 'route-step', 'casl-bare', 'casbin', 'cedar', 'cedar-stateless'];
+const LATENCY_TOOLS = ['scopegate', 'scopegate-decide', 'scopegate-call', 'scopegate-has', 'casl', 'route-step', 'casl-bare', 'casbin', 'cedar', 'cedar-stateless'];
 const CHECKED_TOOLS = ['scopegate', 'scopegate-lite', 'casl', 'casbin', 'cedar', 'cedar-stateless'];
 const COLD_TOOLS = ['scopegate', 'scopegate-lite', 'casl', 'casbin', 'cedar', 'cedar-stateless'];
 const TOKEN_ALGS = ['HS256', 'RS256', 'ES256', 'EdDSA'];
@@ -189,7 +189,7 @@ p();
 p(`| tool | ${POLICY_SIZES.map((r) => `${r}-rule policy (${mixInfo[r].rules} rules)`).join(' | ')} | vs scopegate \`allows\`, 200 rules |`);
 p(`|---|${POLICY_SIZES.map(() => '---|').join('')}---|`);
 for (const tool of LATENCY_TOOLS) {
-  const vs = tool === 'scopegate' ? '1×' : tool === 'route-step' ? '' : ratio(lat(tool, 200), lat('scopegate', 200));
+  const vs = tool === 'scopegate' ? '1×' : ['route-step', 'scopegate-call', 'scopegate-has'].includes(tool) ? '' : ratio(lat(tool, 200), lat('scopegate', 200));
   p(`| ${DECISION_TOOLS[tool]} | ${POLICY_SIZES.map((r) => cell(lat(tool, r), fmtNs)).join(' | ')} | ${vs} |`);
 }
 p();
@@ -212,9 +212,9 @@ p(`## Cold start: fresh \`node\` per sample, 200-rule policy`);
 p();
 p(`Timed inside the process from before the tool's first import to the end of its first decision (import, WebAssembly ` +
   `compile and instantiate, policy compile, first decision); the process wall time adds Node's own start-up (the \`node\` row); ` +
-  `the last column compiles the same policy a second time in the same process, for what the first compile paid for being first.`);
+  `the last column compiles the same policy once more in the same process (code compiled, not yet fully optimized), for what the first compile paid for being first.`);
 p();
-p(`| tool | import → first decision | import | compile policy | first decision | process wall time | compile again, warm |`);
+p(`| tool | import → first decision | import | compile policy | first decision | process wall time | second compile, same process |`);
 p(`|---|---|---|---|---|---|---|`);
 for (const tool of ['none', ...COLD_TOOLS]) {
   const c = cold[tool];
@@ -277,11 +277,13 @@ const missed = {
 };
 if (Object.values(missed).some(Boolean)) p(`What bounds the missed ones, as far as this run tells (more in README.md):`);
 if (missed.decisions)
-  p(`- decisions: the crossing into WebAssembly, not the engine (${fmtNs(sg200)} here; the same engine decides in ` +
-    `~0.2–0.4 µs natively, benches/RESULTS.md). \`allows\` takes \`method\` and \`path\` as \`JsValue\` and turns each into a ` +
-    `Rust \`String\` through a call back into JS (\`__wbindgen_string_get\`: UTF-8 encode, malloc, copy); \`decide\` also builds ` +
-    `its result object field by field through serde-wasm-bindgen. CASL's bare \`can\` (a Map lookup, no path) shows what a ` +
-    `pure-JS call costs on this machine.`);
+  p(`- decisions: mostly the crossing into WebAssembly, not the engine (the same engine decides in ~0.2–0.4 µs natively, ` +
+    `benches/RESULTS.md). A call with nothing to match, \`allows('GET', '/', grant)\`, already costs ` +
+    `${fmtNs(med(lat('scopegate-call', 200)))} against ${fmtNs(med(lat('scopegate-has', 200)))} for \`grant.has(scope)\`: ` +
+    `\`allows\` takes \`method\` and \`path\` as \`JsValue\` (to throw a ScopegateError on a non-string) and turns each into ` +
+    `a Rust \`String\` through a call back into JS (\`__wbindgen_string_get\`: UTF-8 encode, malloc, copy), then returns ` +
+    `through the error slot; \`decide\` also builds its result object field by field through serde-wasm-bindgen. ` +
+    `CASL's bare \`can\` (a Map lookup, no path) shows what a pure-JS call costs on this machine.`);
 if (missed.verify)
   p(`- verification: RSA and ECDSA big-number arithmetic in wasm32 (RustCrypto, 32-bit limbs, no 64×64→128-bit multiply, ` +
     `no SIMD) against OpenSSL's assembly behind WebCrypto; HS256 and EdDSA are cheap enough for the fixed costs to show ` +

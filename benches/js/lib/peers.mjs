@@ -9,6 +9,8 @@ export const DECISION_TOOLS = {
   'scopegate': 'scopegate `policy.allows` (fast path)',
   'scopegate-decide': 'scopegate `policy.decide` (reason, rule, missing, params, challenge)',
   'scopegate-lite': 'scopegate/lite `policy.allows`',
+  'scopegate-call': 'probe: scopegate `policy.allows(\'GET\', \'/\', grant)` (no rule to match: the cost of a call)',
+  'scopegate-has': 'probe: scopegate `grant.has(scope)` (one `&str` argument, for scale)',
   'casl': '@casl/ability + route step (path-to-regexp loop)',
   'casl-bare': '@casl/ability bare `can(method, route)`, route precomputed (not equal work)',
   'route-step': 'route step alone (loop of path-to-regexp regexes; part of casl and cedar)',
@@ -21,6 +23,8 @@ export async function load(tool) {
   switch (tool) {
     case 'scopegate':
     case 'scopegate-decide':
+    case 'scopegate-call':
+    case 'scopegate-has':
       return { sg: await import('scopegate') };
     case 'scopegate-lite':
       return { sg: await import('scopegate/lite') };
@@ -84,6 +88,21 @@ export async function build(tool, mods, w) {
         loop(reps) {
           let s = 0;
           for (let r = 0; r < reps; r++) for (let i = 0; i < n; i++) if (policy.decide(M[i], P[i], GR[i]).allowed) s++;
+          return s;
+        },
+      };
+    }
+    case 'scopegate-call':
+    case 'scopegate-has': {
+      const policy = new mods.sg.Policy(w.text);
+      const grants = w.grants.map((g) => policy.expand(g.scopes));
+      const GR = G.map((g) => grants[g]);
+      const call = tool === 'scopegate-call' ? (i) => policy.allows('GET', '/', GR[i]) : (i) => GR[i].has('read_3');
+      return {
+        decide: call,
+        loop(reps) {
+          let s = 0;
+          for (let r = 0; r < reps; r++) for (let i = 0; i < n; i++) if (call(i)) s++;
           return s;
         },
       };
