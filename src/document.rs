@@ -195,6 +195,11 @@ pub struct RuleDefinition {
     pub description: String,
 }
 
+/// A value that does not fit its field, located at the document root.
+fn value_error(error: &serde_json::Error) -> Error {
+    Error::new(ErrorCode::InvalidValue, error.to_string()).at("")
+}
+
 /// Escapes one reference token of a JSON pointer (RFC 6901: `~` → `~0`, `/` → `~1`).
 pub(crate) fn pointer_token(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
@@ -415,13 +420,13 @@ impl PolicyDocument {
         match serde_json::from_str::<PolicyDocument>(json) {
             Ok(document) => Ok(document),
             Err(typed_error) => {
-                let value: Value = serde_json::from_str(json).map_err(|e| {
+                let value = crate::token::parse_value(json, false).map_err(|e| {
                     Error::new(
                         ErrorCode::InvalidJson,
                         format!("policy is not valid JSON: {e}"),
                     )
                 })?;
-                Err(Self::from_value(value).err().unwrap_or_else(|| {
+                Err(Self::shape_error(&value).unwrap_or_else(|| {
                     Error::invalid_policy(vec![Error::new(
                         ErrorCode::InvalidValue,
                         typed_error.to_string(),
@@ -434,18 +439,29 @@ impl PolicyDocument {
 
     /// Like [`from_json`](Self::from_json), from an already parsed JSON value.
     pub fn from_value(value: Value) -> Result<Self, Error> {
+        if let Some(error) = Self::shape_error(&value) {
+            return Err(error);
+        }
+        serde_json::from_value(value).map_err(|e| Error::invalid_policy(vec![value_error(&e)]))
+    }
+
+    /// The structural problems of a document, or the one error that reading a structurally sound
+    /// document into the types can still meet (a `version` too large for `u32`), exactly as
+    /// `serde_json::from_value` reports it.
+    fn shape_error(value: &Value) -> Option<Error> {
         let mut check = ShapeCheck {
             problems: Vec::new(),
         };
-        check.document(&value);
+        check.document(value);
         if !check.problems.is_empty() {
-            return Err(Error::invalid_policy(check.problems));
+            return Some(Error::invalid_policy(check.problems));
         }
-        serde_json::from_value(value).map_err(|e| {
-            Error::invalid_policy(vec![
-                Error::new(ErrorCode::InvalidValue, e.to_string()).at("")
-            ])
-        })
+        // Every other field has been checked against its type; only the range of `version` is
+        // left (`u32::deserialize` on the value is what `from_value` would run on it).
+        match value.get("version").map(u32::deserialize) {
+            Some(Err(e)) => Some(Error::invalid_policy(vec![value_error(&e)])),
+            _ => None,
+        }
     }
 
     /// The document as pretty-printed JSON.

@@ -28,7 +28,7 @@
 //! or a rule that needs no scope) it is `all`.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
@@ -69,6 +69,20 @@ fn is_method_token(method: &str) -> bool {
                         | b'~'
                 )
         })
+}
+
+/// The bit of a scope: its index in the sorted list of scope names.
+fn scope_bit(sorted_names: &[String], name: &str) -> Option<usize> {
+    sorted_names.binary_search_by(|n| n.as_str().cmp(name)).ok()
+}
+
+/// The closed mask of a role, from the roles sorted by name.
+fn role_mask<'r>(sorted_roles: &'r [(String, Bits)], name: &str) -> Option<&'r Bits> {
+    let found = sorted_roles.binary_search_by(|(n, _)| n.as_str().cmp(name));
+    found
+        .ok()
+        .and_then(|i| sorted_roles.get(i))
+        .map(|(_, mask)| mask)
 }
 
 #[derive(Debug, Clone)]
@@ -116,15 +130,16 @@ enum Outcome {
 pub struct Policy {
     id: u64,
     document: PolicyDocument,
+    /// Scope names in sorted order (a scope's bit is its index here).
     scope_names: Vec<String>,
-    scope_index: HashMap<String, usize>,
     /// Per scope: itself and everything it implies, transitively.
     closure: Vec<Bits>,
     end_user: Bits,
     client_unsafe: Bits,
     query_ok: Bits,
     /// Per role: its scopes with their closures.
-    roles: BTreeMap<String, Bits>,
+    /// Sorted by name, like the document's `roles`.
+    roles: Vec<(String, Bits)>,
     rules: Vec<CompiledRule>,
     trie: Trie,
     /// Per method named in the policy: the rules naming it.
@@ -183,17 +198,12 @@ impl Policy {
         }
 
         let scope_names: Vec<String> = doc.scopes.keys().cloned().collect();
-        let scope_index: HashMap<String, usize> = scope_names
-            .iter()
-            .enumerate()
-            .map(|(i, name)| (name.clone(), i))
-            .collect();
         let width = scope_names.len();
         let scope_mask = |names: &[String], pointer: &str, problems: &mut Problems| {
             let mut mask = Bits::with_len(width);
             for (i, name) in names.iter().enumerate() {
-                match scope_index.get(name) {
-                    Some(&bit) => mask.set(bit),
+                match scope_bit(&scope_names, name) {
+                    Some(bit) => mask.set(bit),
                     None => problems.add(
                         ErrorCode::UnknownScope,
                         format!("{pointer}/{i}"),
@@ -233,7 +243,7 @@ impl Policy {
         let closure = Self::closures(&direct);
 
         // Roles.
-        let mut roles = BTreeMap::new();
+        let mut roles = Vec::with_capacity(doc.roles.len());
         for (name, members) in &doc.roles {
             let at = format!("/roles/{}", pointer_token(name));
             if !is_scope_token(name) {
@@ -243,7 +253,7 @@ impl Policy {
                     format!("role name {name:?} is not a valid RFC 6749 scope token"),
                 );
             }
-            if scope_index.contains_key(name) {
+            if scope_bit(&scope_names, name).is_some() {
                 problems.add(
                     ErrorCode::DuplicateName,
                     at.clone(),
@@ -251,12 +261,12 @@ impl Policy {
                 );
             }
             let direct_members = scope_mask(members, &at, &mut problems);
-            roles.insert(name.clone(), Self::close(&direct_members, &closure, width));
+            roles.push((name.clone(), Self::close(&direct_members, &closure, width)));
         }
 
         if let DefaultScopes::List(list) = &doc.default_scopes {
             for (i, name) in list.iter().enumerate() {
-                if !scope_index.contains_key(name) && !roles.contains_key(name) {
+                if scope_bit(&scope_names, name).is_none() && role_mask(&roles, name).is_none() {
                     problems.add(
                         ErrorCode::UnknownScope,
                         format!("/default_scopes/{i}"),
@@ -274,7 +284,6 @@ impl Policy {
         let mut methods: Vec<(String, Bits)> = Vec::new();
         let mut any_method = Bits::with_len(rule_count);
         let mut head_named = false;
-        let mut ids: HashMap<&str, usize> = HashMap::new();
         for (r, rule) in doc.rules.iter().enumerate() {
             let at = format!("/rules/{r}");
             if rule.id.trim().is_empty() {
@@ -283,7 +292,11 @@ impl Policy {
                     format!("{at}/id"),
                     "a rule id must not be empty".into(),
                 );
-            } else if let Some(first) = ids.insert(rule.id.as_str(), r) {
+            } else if let Some(first) = doc
+                .rules
+                .get(..r)
+                .and_then(|earlier| earlier.iter().rposition(|e| e.id == rule.id))
+            {
                 problems.add(
                     ErrorCode::DuplicateRuleId,
                     format!("{at}/id"),
@@ -356,7 +369,7 @@ impl Policy {
             named.union_with(&all);
             let mut any_order: Vec<usize> = Vec::new();
             for name in &rule.any_of {
-                if let Some(&bit) = scope_index.get(name) {
+                if let Some(bit) = scope_bit(&scope_names, name) {
                     if !any_order.contains(&bit) {
                         any_order.push(bit);
                     }
@@ -379,7 +392,6 @@ impl Policy {
         Ok(Policy {
             id: NEXT_POLICY_ID.fetch_add(1, Ordering::Relaxed),
             scope_names,
-            scope_index,
             closure,
             end_user,
             client_unsafe,
@@ -516,11 +528,11 @@ impl Policy {
     fn expand_names(&self, names: &ScopeSet, unknown: &mut ScopeSet) -> Bits {
         let mut mask = Bits::with_len(self.width());
         for name in names {
-            if let Some(&bit) = self.scope_index.get(name) {
+            if let Some(bit) = scope_bit(&self.scope_names, name) {
                 if let Some(c) = self.closure.get(bit) {
                     mask.union_with(c);
                 }
-            } else if let Some(role) = self.roles.get(name) {
+            } else if let Some(role) = role_mask(&self.roles, name) {
                 mask.union_with(role);
             } else {
                 unknown.insert_valid(name);
@@ -537,7 +549,7 @@ impl Policy {
         let mut out = BTreeMap::new();
         for set in names {
             for name in set.iter() {
-                if let Some(role) = self.roles.get(name) {
+                if let Some(role) = role_mask(&self.roles, name) {
                     let contributed = self.names_of(&role.and(granted));
                     if !contributed.is_empty() {
                         out.insert(name.to_string(), contributed);

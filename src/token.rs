@@ -9,7 +9,7 @@ use std::fmt;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Serialize;
 use serde_json::map::Entry;
 use serde_json::{Map, Number, Value};
@@ -303,26 +303,40 @@ pub(crate) fn parse_payload(part: &str) -> Result<Map<String, Value>, Error> {
 pub(crate) fn parse_object(bytes: &[u8], what: &str) -> Result<Map<String, Value>, Error> {
     let text = std::str::from_utf8(bytes)
         .map_err(|_| malformed(format!("the token {what} is not UTF-8")))?;
-    let value = serde_json::from_str::<StrictValue>(text)
+    let value = parse_value(text, true)
         .map_err(|e| malformed(format!("the token {what} is not valid JSON: {e}")))?;
-    match value.0 {
+    match value {
         Value::Object(map) => Ok(map),
         _ => Err(malformed(format!("the token {what} is not a JSON object"))),
     }
 }
 
-/// A JSON value whose objects have no repeated key (serde_json would silently keep the last).
-struct StrictValue(Value);
+/// Parses JSON text into a [`Value`], like `serde_json::from_str::<Value>`. With
+/// `reject_duplicates`, an object that repeats a key is an error at any depth; without it the last
+/// value wins, as serde_json does. One parser serves tokens, token responses and policy checks, so
+/// the WebAssembly module carries a single copy of it.
+pub(crate) fn parse_value(text: &str, reject_duplicates: bool) -> Result<Value, serde_json::Error> {
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let value = JsonValue { reject_duplicates }.deserialize(&mut deserializer)?;
+    deserializer.end()?;
+    Ok(value)
+}
 
-impl<'de> Deserialize<'de> for StrictValue {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(StrictVisitor).map(StrictValue)
+/// Reads one JSON value (see [`parse_value`]).
+#[derive(Clone, Copy)]
+struct JsonValue {
+    reject_duplicates: bool,
+}
+
+impl<'de> DeserializeSeed<'de> for JsonValue {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(self)
     }
 }
 
-struct StrictVisitor;
-
-impl<'de> Visitor<'de> for StrictVisitor {
+impl<'de> Visitor<'de> for JsonValue {
     type Value = Value;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -364,12 +378,12 @@ impl<'de> Visitor<'de> for StrictVisitor {
     }
 
     fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
-        deserializer.deserialize_any(StrictVisitor)
+        deserializer.deserialize_any(self)
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         let mut items = Vec::new();
-        while let Some(StrictValue(item)) = seq.next_element()? {
+        while let Some(item) = seq.next_element_seed(self)? {
             items.push(item);
         }
         Ok(Value::Array(items))
@@ -378,13 +392,16 @@ impl<'de> Visitor<'de> for StrictVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Value, A::Error> {
         let mut map = Map::new();
         while let Some(key) = access.next_key::<String>()? {
-            let StrictValue(value) = access.next_value()?;
+            let value = access.next_value_seed(self)?;
             match map.entry(key) {
                 Entry::Vacant(slot) => {
                     slot.insert(value);
                 }
-                Entry::Occupied(slot) => {
-                    return Err(de::Error::custom(format!("duplicate key {:?}", slot.key())));
+                Entry::Occupied(mut slot) => {
+                    if self.reject_duplicates {
+                        return Err(de::Error::custom(format!("duplicate key {:?}", slot.key())));
+                    }
+                    slot.insert(value);
                 }
             }
         }

@@ -57,14 +57,13 @@ impl TokenResponse {
     /// Optional members that are `null` count as absent. A `token_type` other than `Bearer` is
     /// kept (see [`TokenResponse::is_bearer`]).
     pub fn from_json(json: &str) -> Result<TokenResponse, Error> {
-        let mut object =
-            parse_object(json.as_bytes(), "response").map_err(|e| invalid(e.message()))?;
+        let object = parse_object(json.as_bytes(), "response").map_err(|e| invalid(e.message()))?;
         if object.contains_key("error") {
             return Err(OAuthError::from_object(&object)?.into());
         }
-        let access_token = required_string(&mut object, "access_token")?;
-        let token_type = required_string(&mut object, "token_type")?;
-        let expires_in = match take(&mut object, "expires_in") {
+        let access_token = required_string(&object, "access_token")?;
+        let token_type = required_string(&object, "token_type")?;
+        let expires_in = match member(&object, "expires_in") {
             None => None,
             Some(Value::Number(n)) => Some(n.as_u64().ok_or_else(|| {
                 invalid(format!(
@@ -74,16 +73,24 @@ impl TokenResponse {
             Some(other) => {
                 return Err(invalid(format!(
                     "`expires_in` must be a non-negative integer, got {}",
-                    type_name(&other)
+                    type_name(other)
                 )))
             }
         };
-        let refresh_token = optional_string(&mut object, "refresh_token")?;
-        let scope = optional_string(&mut object, "scope")?
+        let refresh_token = optional_string(&object, "refresh_token")?;
+        let scope = optional_string(&object, "scope")?
             .map(|s| ScopeSet::parse(&s))
             .transpose()
             .map_err(|e| invalid(format!("`scope`: {}", e.message())))?;
-        let id_token = optional_string(&mut object, "id_token")?;
+        let id_token = optional_string(&object, "id_token")?;
+        // Everything else is kept as sent. (Copying beats removing the six members in place: the
+        // WebAssembly module then carries no B-tree removal code.)
+        let mut extra = Map::new();
+        for (name, value) in object {
+            if !MEMBERS.contains(&name.as_str()) {
+                extra.insert(name, value);
+            }
+        }
         Ok(TokenResponse {
             access_token,
             token_type,
@@ -91,7 +98,7 @@ impl TokenResponse {
             refresh_token,
             scope,
             id_token,
-            extra: object,
+            extra,
         })
     }
 
@@ -215,32 +222,40 @@ impl From<OAuthError> for Error {
     }
 }
 
-fn take(object: &mut Map<String, Value>, name: &str) -> Option<Value> {
-    match object.remove(name) {
-        None | Some(Value::Null) => None,
-        Some(value) => Some(value),
-    }
+/// The members of a §5.1 response that [`TokenResponse`] models (the rest go to `extra`).
+const MEMBERS: [&str; 6] = [
+    "access_token",
+    "token_type",
+    "expires_in",
+    "refresh_token",
+    "scope",
+    "id_token",
+];
+
+/// A member's value; `null` counts as absent.
+fn member<'o>(object: &'o Map<String, Value>, name: &str) -> Option<&'o Value> {
+    object.get(name).filter(|value| !value.is_null())
 }
 
-fn required_string(object: &mut Map<String, Value>, name: &str) -> Result<String, Error> {
-    match take(object, name) {
-        Some(Value::String(s)) if !s.is_empty() => Ok(s),
+fn required_string(object: &Map<String, Value>, name: &str) -> Result<String, Error> {
+    match member(object, name) {
+        Some(Value::String(s)) if !s.is_empty() => Ok(s.clone()),
         Some(Value::String(_)) => Err(invalid(format!("`{name}` is empty"))),
         Some(other) => Err(invalid(format!(
             "`{name}` must be a string, got {}",
-            type_name(&other)
+            type_name(other)
         ))),
         None => Err(invalid(format!("`{name}` is missing"))),
     }
 }
 
-fn optional_string(object: &mut Map<String, Value>, name: &str) -> Result<Option<String>, Error> {
-    match take(object, name) {
+fn optional_string(object: &Map<String, Value>, name: &str) -> Result<Option<String>, Error> {
+    match member(object, name) {
         None => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s)),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
         Some(other) => Err(invalid(format!(
             "`{name}` must be a string, got {}",
-            type_name(&other)
+            type_name(other)
         ))),
     }
 }

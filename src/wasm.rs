@@ -123,12 +123,16 @@ pub(crate) fn scopes_arg(name: &str, value: &JsValue) -> Result<ScopeSet, JsValu
 /// Serializes a result into a plain JavaScript object (not a `Map`).
 pub(crate) fn to_plain<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
     let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-    value.serialize(&serializer).map_err(|e| {
-        to_js_error(&Error::new(
-            ErrorCode::InvalidArgument,
-            format!("cannot convert the result for JavaScript: {e}"),
-        ))
-    })
+    value.serialize(&serializer).map_err(conversion_error)
+}
+
+/// The error of [`to_plain`], kept out of its many instances.
+#[inline(never)]
+fn conversion_error(e: serde_wasm_bindgen::Error) -> JsValue {
+    to_js_error(&Error::new(
+        ErrorCode::InvalidArgument,
+        format!("cannot convert the result for JavaScript: {e}"),
+    ))
 }
 
 /// A compiled policy (JavaScript class `Policy`).
