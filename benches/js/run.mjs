@@ -285,8 +285,8 @@ if (missed.decisions)
     `through the error slot; \`decide\` also builds its result object field by field through serde-wasm-bindgen. ` +
     `CASL's bare \`can\` (a Map lookup, no path) shows what a pure-JS call costs on this machine.`);
 if (missed.verify)
-  p(`- verification: RSA and ECDSA big-number arithmetic in wasm32 (RustCrypto, 32-bit limbs, no 64×64→128-bit multiply, ` +
-    `no SIMD) against OpenSSL's assembly behind WebCrypto; HS256 and EdDSA are cheap enough for the fixed costs to show ` +
+  p(`- verification: RSA and ECDSA big-number arithmetic in wasm32 (RustCrypto; WebAssembly has no 64×64→128-bit multiply ` +
+    `and no SIMD here) against OpenSSL's assembly behind WebCrypto; HS256 and EdDSA are cheap enough for the fixed costs to show ` +
     `(scopegate: decoding into JS objects; jose: an asynchronous WebCrypto call).`);
 if (missed.cold)
   p(`- cold start: WebAssembly compile and instantiate at import, then the first, unoptimized run of the policy compiler ` +
