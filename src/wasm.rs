@@ -232,22 +232,16 @@ impl JsPolicy {
     }
 
     /// The full decision for `method path`, as a plain object.
-    pub fn decide(
-        &self,
-        method: JsValue,
-        path: JsValue,
-        grant: &JsGrant,
-    ) -> Result<JsValue, JsValue> {
-        let method = string_arg("method", &method)?;
-        let path = string_arg("path", &path)?;
-        to_plain(&self.inner.decide(&method, &path, &grant.inner))
+    ///
+    /// `method` and `path` come as `&str` (one copy into wasm memory, no call back into
+    /// JavaScript); the package's loader checks that they are strings first (`checks.js`).
+    pub fn decide(&self, method: &str, path: &str, grant: &JsGrant) -> Result<JsValue, JsValue> {
+        to_plain(&self.inner.decide(method, path, &grant.inner))
     }
 
-    /// Whether `grant` may call `method path` (the fast path).
-    pub fn allows(&self, method: JsValue, path: JsValue, grant: &JsGrant) -> Result<bool, JsValue> {
-        let method = string_arg("method", &method)?;
-        let path = string_arg("path", &path)?;
-        Ok(self.inner.allows(&method, &path, &grant.inner))
+    /// Whether `grant` may call `method path` (the fast path; strings checked as for `decide`).
+    pub fn allows(&self, method: &str, path: &str, grant: &JsGrant) -> bool {
+        self.inner.allows(method, path, &grant.inner)
     }
 
     /// Decides `[method, path]` pairs for one grant.

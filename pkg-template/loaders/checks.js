@@ -1,7 +1,10 @@
-// Argument checks for engine objects. wasm-bindgen's generated glue answers a wrong object where
-// a Grant, Policy or Verifier is expected (or one already freed) with a plain Error; these
+// Argument checks in front of the engine. wasm-bindgen's generated glue answers a wrong object
+// where a Grant, Policy or Verifier is expected (or one already freed) with a plain Error, and
+// the hot calls (decide, allows) take their strings as `&str`, which the glue would coerce; these
 // wrappers throw a ScopegateError with code `invalid_argument` first, like every other bad input.
 import * as engine from './scopegate.js';
+
+const { Grant } = engine;
 import { ScopegateError } from '../errors.js';
 
 function describe(value) {
@@ -10,39 +13,59 @@ function describe(value) {
   return value.constructor?.name ? `a ${value.constructor.name}` : 'an object';
 }
 
-function check(value, Class, name, method) {
-  if (value instanceof Class && value.__wbg_ptr !== 0) return;
-  const freed = value instanceof Class;
-  const error = new ScopegateError(
-    freed
-      ? `${method}: this ${Class.name} was freed (free() or using) and cannot be used`
-      : `${method}: ${name} must be a ${Class.name}, not ${describe(value)}`,
-  );
+function fail(message) {
+  const error = new ScopegateError(message);
   error.code = 'invalid_argument';
-  throw error;
+  return error;
 }
 
-// [owner, method, argument index, argument name, expected class name]
+function check(value, expected, name, method) {
+  if (expected === 'string') {
+    if (typeof value !== 'string') throw fail(`${name} must be a string, not ${describe(value)}`);
+    return;
+  }
+  const Class = engine[expected];
+  if (value instanceof Class && value.__wbg_ptr !== 0) return;
+  throw fail(
+    value instanceof Class
+      ? `${method}: this ${expected} was freed (free() or using) and cannot be used`
+      : `${method}: ${name} must be a ${expected}, not ${describe(value)}`,
+  );
+}
+
+// [owner, method, [argument index, argument name, 'string' or the expected class name]...]
+const grant = [0, 'grant', 'Grant'];
+const request = [[0, 'method', 'string'], [1, 'path', 'string'], [2, 'grant', 'Grant']];
 const checked = [
-  [engine.Policy?.prototype, 'decide', 2, 'grant', 'Grant'],
-  [engine.Policy?.prototype, 'allows', 2, 'grant', 'Grant'],
-  [engine.Policy?.prototype, 'decideAll', 1, 'grant', 'Grant'],
-  [engine.Policy?.prototype, 'allowedRules', 0, 'grant', 'Grant'],
-  [engine.Policy?.prototype, 'clientUnsafeScopes', 0, 'grant', 'Grant'],
-  [engine.Policy?.prototype, 'queryTransportAllowed', 0, 'grant', 'Grant'],
-  [engine.Policy?.prototype, 'authorize', 3, 'verifier', 'Verifier'],
-  [engine.Session, 'fromJwt', 0, 'policy', 'Policy'],
-  [engine.Session, 'fromTokenResponse', 0, 'policy', 'Policy'],
+  [engine.Policy?.prototype, 'decide', request],
+  [engine.Policy?.prototype, 'allows', request],
+  [engine.Policy?.prototype, 'decideAll', [[1, 'grant', 'Grant']]],
+  [engine.Policy?.prototype, 'allowedRules', [grant]],
+  [engine.Policy?.prototype, 'clientUnsafeScopes', [grant]],
+  [engine.Policy?.prototype, 'queryTransportAllowed', [grant]],
+  [engine.Policy?.prototype, 'authorize', [[3, 'verifier', 'Verifier']]],
+  [engine.Session, 'fromJwt', [[0, 'policy', 'Policy']]],
+  [engine.Session, 'fromTokenResponse', [[0, 'policy', 'Policy']]],
 ];
-for (const [owner, method, index, name, className] of checked) {
+for (const [owner, method, args] of checked) {
   const original = owner?.[method];
-  const Class = engine[className];
-  if (typeof original !== 'function' || typeof Class !== 'function') continue; // not in this build
+  if (typeof original !== 'function') continue; // not in this build
   const label = `${owner === engine.Session ? 'Session' : 'Policy'}.${method}`;
-  owner[method] = {
-    [method](...args) {
-      check(args[index], Class, name, label);
-      return original.apply(this, args);
-    },
-  }[method];
+  // The (method, path, grant) calls are the hot path: a fixed-arity wrapper with inline tests.
+  const wrapped = args === request
+    ? {
+        [method](verb, path, grant) {
+          if (typeof verb !== 'string' || typeof path !== 'string' || !(grant instanceof Grant) || grant.__wbg_ptr === 0) {
+            for (const [index, name, expected] of args) check([verb, path, grant][index], expected, name, label);
+          }
+          return original.call(this, verb, path, grant);
+        },
+      }[method]
+    : {
+        [method](...values) {
+          for (const [index, name, expected] of args) check(values[index], expected, name, label);
+          return original.apply(this, values);
+        },
+      }[method];
+  owner[method] = wrapped;
 }

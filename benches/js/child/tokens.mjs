@@ -1,7 +1,8 @@
 // Token decoding and signature verification, one case per process.
 //   node child/tokens.mjs <case> <samples> <sampleMs> <warmMs>
 //   node child/tokens.mjs check            (both libraries accept and refuse the same tokens)
-// Cases: decode:<scopegate|jwt-decode|jose>, verify:<scopegate|jose>:<HS256|RS256|ES256|EdDSA>.
+// Cases: decode:<scopegate|jwt-decode|jose>, verify:<scopegate|jose>:<HS256|RS256|ES256|EdDSA>,
+// verify-cached:scopegate:<alg> (the Verifier's token cache, the same token again).
 // The fixture tokens (tests/fixtures) are RFC 9068 access tokens (`typ: at+jwt`) signed by PyJWT;
 // both verifiers get one key, the same algorithm list, issuer, audience, typ and clock, and no cache.
 import assert from 'node:assert/strict';
@@ -45,12 +46,12 @@ async function decoder(lib) {
   return (t) => decodeJwt(t);
 }
 
-// ------------------------------------------------------------------------------------------------
-// CACHED VERIFICATION: placeholder, deliberately without a number.
-// A cached-verification figure (scopegate's token cache class in front of `Verifier`, repeated
-// tokens) is to be added here by the engineer adding that class: a case `verify-cached:scopegate:<alg>`
-// built like `verifier()` above, listed in run.mjs next to the uncached rows (see CACHED_PENDING there).
-// ------------------------------------------------------------------------------------------------
+/** scopegate with its verified-token cache (`cacheSize`): the same token verified again is a lookup. */
+async function cachedVerifier(alg) {
+  const { Verifier } = await import('scopegate');
+  const v = new Verifier({ jwk: jwkFor(alg) }, { algorithms: [alg], ...claims, cacheSize: 1024 });
+  return { sync: true, verify: (t) => v.verify(t, { currentDate }).claims };
+}
 
 const tamper = (t) => {
   const [h, p, s] = t.split('.');
@@ -108,7 +109,7 @@ else {
       return s;
     };
   } else {
-    const v = await verifier(lib, alg);
+    const v = kind === 'verify-cached' ? await cachedVerifier(alg) : await verifier(lib, alg);
     const token = tokenFor(alg);
     run = v.sync
       ? (reps) => {
