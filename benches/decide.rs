@@ -69,5 +69,48 @@ fn scopes_and_paths(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, compile, decisions, scopes_and_paths);
+/// The banking decision table (tests/tables/banking.decisions.json), every case once per
+/// iteration: the same work as `benches/js/child/table.mjs` does through the npm package, so the
+/// two figures show what crossing into WebAssembly costs.
+fn decision_table(c: &mut Criterion) {
+    let banking = Policy::from_json(BANKING).expect("banking");
+    let table: serde_json::Value =
+        serde_json::from_str(include_str!("../tests/tables/banking.decisions.json"))
+            .expect("table");
+    let cases: Vec<(String, String, scopegate::Grant)> = table["cases"]
+        .as_array()
+        .expect("cases")
+        .iter()
+        .map(|case| {
+            let scopes = ScopeSet::parse(case["scopes"].as_str().expect("scopes")).expect("scopes");
+            (
+                case["method"].as_str().expect("method").to_string(),
+                case["path"].as_str().expect("path").to_string(),
+                banking.expand(&scopes),
+            )
+        })
+        .collect();
+    c.bench_function(&format!("table/banking-{}/decide", cases.len()), |b| {
+        b.iter(|| {
+            for (method, path, grant) in &cases {
+                black_box(banking.decide(black_box(method), black_box(path), grant));
+            }
+        })
+    });
+    c.bench_function(&format!("table/banking-{}/allows", cases.len()), |b| {
+        b.iter(|| {
+            for (method, path, grant) in &cases {
+                black_box(banking.allows(black_box(method), black_box(path), grant));
+            }
+        })
+    });
+}
+
+criterion_group!(
+    benches,
+    compile,
+    decisions,
+    scopes_and_paths,
+    decision_table
+);
 criterion_main!(benches);

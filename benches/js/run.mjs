@@ -2,7 +2,7 @@
 // child processes and prints a Markdown report (full mode: also benches/js/RESULTS.md).
 //   node run.mjs [--quick]
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -111,6 +111,24 @@ for (const c of tokenCases) {
 }
 
 
+// 3b. Native vs WebAssembly: the banking decision table through the package (the native figure is
+// criterion's, from `cargo bench --bench decide -- table/`, read from target/criterion when present).
+const table = {};
+for (const mode of ['allows', 'decide']) {
+  log(`table ${mode}`);
+  const o = CFG.tokens;
+  table[mode] = child(['child/table.mjs', mode, o.samples, o.sampleMs, o.warmMs]).ns;
+}
+function nativeTable(mode) {
+  const dir = join(ROOT, 'target/criterion');
+  if (!existsSync(dir)) return null;
+  const name = readdirSync(dir).find((d) => d.startsWith('table_banking-') && d.endsWith(`_${mode}`));
+  const file = name && join(dir, name, 'new/estimates.json');
+  if (!file || !existsSync(file)) return null;
+  const cases = Number(/banking-(\d+)_/.exec(name)[1]);
+  return JSON.parse(readFileSync(file, 'utf8')).median.point_estimate / cases;
+}
+
 // 4. Cold start, 200 rules, interleaved so that a burst of load on the machine spreads over the tools
 const tmp = mkdtempSync(join(os.tmpdir(), 'bench-js-'));
 const wl = workload(200);
@@ -206,6 +224,19 @@ for (const a of TOKEN_ALGS) {
 }
 for (const a of TOKEN_ALGS) {
   p(`| verify ${a}, cached (scopegate \`Verifier\` with \`cacheSize\`, the same token again) | ${cell(tokens[`verify-cached:scopegate:${a}`], fmtNs)} | ${cell(tokens[`verify:jose:${a}`], fmtNs)} | ${ratio(tokens[`verify-cached:scopegate:${a}`], tokens[`verify:jose:${a}`])} | |`);
+}
+p();
+p(`## Native vs WebAssembly: the banking decision table`);
+p();
+p(`The 45 cases of \`tests/tables/banking.decisions.json\`, each decided once per loop: natively (criterion, ` +
+  `\`cargo bench --bench decide -- table/\`) and through the npm package in Node. The difference is the boundary: ` +
+  `strings copied in, the result object built out, and size-optimized WebAssembly.`);
+p();
+p(`| per decision | native Rust | Node (npm package) | ratio |`);
+p(`|---|---|---|---|`);
+for (const mode of ['allows', 'decide']) {
+  const native = nativeTable(mode);
+  p(`| \`${mode}\` | ${native === null ? 'not measured in this checkout (run the cargo bench above)' : fmtNs(native)} | ${cell(table[mode], fmtNs)} | ${native === null ? '' : `${(med(table[mode]) / native).toFixed(1)}×`} |`);
 }
 p();
 p(`## Cold start: fresh \`node\` per sample, 200-rule policy`);
