@@ -76,6 +76,15 @@ test('guard: RFC 6750 refusals and forwarded requests with trusted headers', asy
   assert.equal(all.headers.get('x-scopegate-client-id'), 'batch');
   assert.equal(verifier.cachedTokens, 2, 'each valid token verified once, then cached');
 
+  // A request body reaches the origin untouched.
+  const writer = hs256({ sub: 'u-1', scope: 'read_write', exp: now() + 60 });
+  const payment = await guard(
+    new Request('https://api.example/payments', { method: 'POST', body: '{"amount":5}', headers: { authorization: `Bearer ${writer}` } }),
+    options,
+  );
+  assert.equal(payment.method, 'POST');
+  assert.equal(await payment.text(), '{"amount":5}');
+
   await assert.rejects(guard('not a request', options), ScopegateError);
   await assert.rejects(guard(request('/'), { policy: banking, verifier: {} }), { code: 'invalid_argument' });
 });
