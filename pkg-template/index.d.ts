@@ -44,11 +44,23 @@ export declare class Verifier {
 }
 
 /** The result of `Policy.authorize`. */
-export interface Authorization {
-  decision: Decision;
-  token: Token;
-  grant: Grant;
-  source: 'header' | 'query';
+export declare class Authorization {
+  private constructor();
+  /** The endpoint decision (converted on each read: keep it in a variable). */
+  readonly decision: Decision;
+  /** The verified token (converted on each read). */
+  readonly token: Token;
+  readonly grant: Grant;
+  readonly source: 'header' | 'query';
+  /** The token's `sub`. */
+  readonly subject: string | undefined;
+  /** The token's `client_id`. */
+  readonly clientId: string | undefined;
+  /** The granted scopes, sorted. */
+  readonly scopes: string[];
+  toJSON(): { decision: Decision; token: Token; grant: ReturnType<Grant['toJSON']>; source: 'header' | 'query' };
+  free(): void;
+  [Symbol.dispose](): void;
 }
 
 /** A compiled policy (full build: can authorize whole requests). */

@@ -484,7 +484,9 @@ pub fn bearer_token(authorization: JsValue, query: JsValue) -> Result<JsValue, J
 #[cfg(feature = "verify")]
 mod verification {
     use super::*;
-    use crate::{Algorithm, KeySet, RequestParts, TokenCache, Verifier, VerifyOptions};
+    use crate::{
+        Algorithm, Authorization, KeySet, RequestParts, TokenCache, Verifier, VerifyOptions,
+    };
 
     fn string_list(name: &str, value: &JsValue) -> Result<Vec<String>, JsValue> {
         if is_absent(value) {
@@ -629,8 +631,8 @@ mod verification {
     #[wasm_bindgen(js_class = Policy)]
     impl JsPolicy {
         /// Authorizes a request: finds the bearer token in `authorization` or the target's query,
-        /// verifies it, checks query transport and decides. Returns `{ decision, token, grant,
-        /// source }`; token problems are thrown.
+        /// verifies it, checks query transport and decides. Returns an `Authorization` (`decision`,
+        /// `token`, `grant`, `source`, `subject`, `clientId`, `scopes`); token problems are thrown.
         pub fn authorize(
             &self,
             method: JsValue,
@@ -638,7 +640,7 @@ mod verification {
             authorization: JsValue,
             verifier: &JsVerifier,
             options: JsValue,
-        ) -> Result<JsValue, JsValue> {
+        ) -> Result<JsAuthorization, JsValue> {
             let method = string_arg("method", &method)?;
             let target = string_arg("target", &target)?;
             let authorization = optional_string_arg("authorization", &authorization)?;
@@ -653,15 +655,73 @@ mod verification {
                 _ => self.inner.authorize_at(&request, &verifier.inner, now),
             }
             .map_err(|e| to_js_error(&e))?;
+            Ok(JsAuthorization { inner: result })
+        }
+    }
+
+    /// The result of `Policy.authorize` (JavaScript class `Authorization`). Its parts are
+    /// converted for JavaScript when read, so an edge worker that reads only `decision` and
+    /// `subject` never pays for building the token's claims object.
+    #[wasm_bindgen(js_name = Authorization)]
+    pub struct JsAuthorization {
+        inner: Authorization,
+    }
+
+    #[wasm_bindgen(js_class = Authorization)]
+    impl JsAuthorization {
+        /// The endpoint decision, as a plain object (a new one on each read).
+        #[wasm_bindgen(getter)]
+        pub fn decision(&self) -> Result<JsValue, JsValue> {
+            to_plain(&self.inner.decision)
+        }
+
+        /// The verified token, as a plain object (a new one on each read).
+        #[wasm_bindgen(getter)]
+        pub fn token(&self) -> Result<JsValue, JsValue> {
+            token_to_js(&self.inner.token)
+        }
+
+        /// The token's scopes under the policy.
+        #[wasm_bindgen(getter)]
+        pub fn grant(&self) -> JsGrant {
+            JsGrant::from_core(self.inner.grant.clone())
+        }
+
+        /// Where the token travelled: `"header"` or `"query"`.
+        #[wasm_bindgen(getter)]
+        pub fn source(&self) -> String {
+            match self.inner.source {
+                crate::TokenSource::Header => "header".into(),
+                crate::TokenSource::Query => "query".into(),
+            }
+        }
+
+        /// The token's `sub`.
+        #[wasm_bindgen(getter)]
+        pub fn subject(&self) -> Option<String> {
+            self.inner.token.subject().map(str::to_string)
+        }
+
+        /// The token's `client_id`.
+        #[wasm_bindgen(getter, js_name = clientId)]
+        pub fn client_id(&self) -> Option<String> {
+            self.inner.token.client_id().map(str::to_string)
+        }
+
+        /// The granted scopes (roles and `implies` expanded), sorted.
+        #[wasm_bindgen(getter)]
+        pub fn scopes(&self) -> Vec<String> {
+            self.inner.grant.granted().to_vec()
+        }
+
+        /// Everything as one plain object: `{ decision, token, grant, source }`.
+        #[wasm_bindgen(js_name = toJSON)]
+        pub fn to_json(&self) -> Result<JsValue, JsValue> {
             let out = Object::new();
-            set(&out, "decision", &to_plain(&result.decision)?);
-            set(&out, "token", &token_to_js(&result.token)?);
-            set(
-                &out,
-                "grant",
-                &JsValue::from(JsGrant::from_core(result.grant)),
-            );
-            set(&out, "source", &to_plain(&result.source)?);
+            set(&out, "decision", &self.decision()?);
+            set(&out, "token", &self.token()?);
+            set(&out, "grant", &to_plain(&self.inner.grant)?);
+            set(&out, "source", &JsValue::from_str(&self.source()));
             Ok(out.into())
         }
     }

@@ -195,9 +195,9 @@ export async function guard(request, options) {
     return tokenRefusal(error, realm);
   }
 
-  const { decision, token, grant } = result;
-  const scopes = grant.granted;
-  grant.free();
+  // Read only what the answer needs: the token's claims are never converted here.
+  const { decision, subject, clientId, scopes } = result;
+  result.free();
   if (!decision.allowed) {
     const badRequest = decision.reason === 'invalid_path' || decision.reason === 'invalid_method';
     const challenge = realm
@@ -219,8 +219,8 @@ export async function guard(request, options) {
   for (const name of [...headers.keys()]) {
     if (name.startsWith(prefix)) headers.delete(name);
   }
-  if (token.subject !== null) headers.set(`${prefix}subject`, token.subject);
-  if (token.clientId !== null) headers.set(`${prefix}client-id`, token.clientId);
+  if (subject !== undefined) headers.set(`${prefix}subject`, subject);
+  if (clientId !== undefined) headers.set(`${prefix}client-id`, clientId);
   headers.set(`${prefix}scopes`, scopes.join(' '));
   headers.set(`${prefix}data`, decision.data);
   if (decision.rule) headers.set(`${prefix}rule`, decision.rule);

@@ -110,6 +110,10 @@ test('verification uses jose names and an injectable clock', async () => {
   const result = policy.authorize('GET', '/wallets', `Bearer ${jwt}`, verifier, { currentDate: new Date(1500 * 1000) });
   assert.equal(result.decision.data, 'own');
   assert.equal(result.source, 'header');
+  assert.deepEqual([result.subject, result.clientId, result.scopes], [token.subject ?? undefined, undefined, ['read_only']]);
+  assert.deepEqual(result.token, token);
+  assert.deepEqual(JSON.parse(JSON.stringify(result)).decision, result.decision);
+  assert.equal(JSON.parse(JSON.stringify(result)).grant.granted[0], 'read_only');
   assert.deepEqual(scopegate.decodeUnverified(jwt).scopes, ['read_only']);
 });
 

@@ -2,7 +2,8 @@
 //   node child/tokens.mjs <case> <samples> <sampleMs> <warmMs>
 //   node child/tokens.mjs check            (both libraries accept and refuse the same tokens)
 // Cases: decode:<scopegate|jwt-decode|jose>, verify:<scopegate|jose>:<HS256|RS256|ES256|EdDSA>,
-// verify-cached:scopegate:<alg> (the Verifier's token cache, the same token again).
+// verify-cached:scopegate:<alg> (the Verifier's token cache, the same token again),
+// authorize-cached:scopegate:<alg> (Policy.authorize through that cache, reading the decision).
 // The fixture tokens (tests/fixtures) are RFC 9068 access tokens (`typ: at+jwt`) signed by PyJWT;
 // both verifiers get one key, the same algorithm list, issuer, audience, typ and clock, and no cache.
 import assert from 'node:assert/strict';
@@ -51,6 +52,22 @@ async function cachedVerifier(alg) {
   const { Verifier } = await import('scopegate');
   const v = new Verifier({ jwk: jwkFor(alg) }, { algorithms: [alg], ...claims, cacheSize: 1024 });
   return { sync: true, verify: (t) => v.verify(t, { currentDate }).claims };
+}
+
+/**
+ * The edge path: `policy.authorize` (bearer header → cached verification → decision), reading
+ * only the decision, as guard() does. `verify` returns `exp` from the token so the loop below
+ * works unchanged.
+ */
+async function cachedAuthorizer(alg) {
+  const { Policy, Verifier } = await import('scopegate');
+  const policy = new Policy(readFileSync(`${ROOT}examples/policies/banking.json`, 'utf8'));
+  const v = new Verifier({ jwk: jwkFor(alg) }, { algorithms: [alg], ...claims, cacheSize: 1024 });
+  const exp = fixtures.claims.exp;
+  return {
+    sync: true,
+    verify: (t) => (policy.authorize('GET', '/accounts', `Bearer ${t}`, v, { currentDate }).decision ? exp : 0),
+  };
 }
 
 const tamper = (t) => {
@@ -109,7 +126,7 @@ else {
       return s;
     };
   } else {
-    const v = kind === 'verify-cached' ? await cachedVerifier(alg) : await verifier(lib, alg);
+    const v = kind === 'verify-cached' ? await cachedVerifier(alg) : kind === 'authorize-cached' ? await cachedAuthorizer(alg) : await verifier(lib, alg);
     const token = tokenFor(alg);
     run = v.sync
       ? (reps) => {
