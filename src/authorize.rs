@@ -98,7 +98,9 @@ impl Policy {
         self.authorize_with(request, |token| cache.verify_at(verifier, token, now))
     }
 
-    fn authorize_with(
+    /// Authorizes with `verify` turning the bearer token into a verified [`Token`] (a verifier,
+    /// or a verifier behind a [`TokenCache`]).
+    pub(crate) fn authorize_with(
         &self,
         request: &RequestParts<'_>,
         verify: impl FnOnce(&str) -> Result<Token, Error>,

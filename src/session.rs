@@ -11,6 +11,7 @@
 
 use std::fmt::Write as _;
 
+use crate::bearer::bearer_token;
 use crate::decision::{Decision, Reason};
 use crate::document::DefaultScopes;
 use crate::error::{Error, ErrorCode};
@@ -97,10 +98,8 @@ impl Session {
             requested,
             &policy.document().default_scopes,
         ) {
-            (Some(granted), _, _) => granted.clone(),
-            (None, Some(requested), _) => requested.clone(),
             (None, None, DefaultScopes::List(defaults)) => ScopeSet::from_list(defaults)?,
-            (None, None, DefaultScopes::All) => ScopeSet::new(),
+            _ => response.scopes(requested),
         };
         let grant = policy.expand(&scopes);
         check_client_safe(policy, &grant, options)?;
@@ -193,15 +192,22 @@ impl Session {
                 "url must not have a fragment: the token goes in the query",
             ));
         }
-        let query = url.split_once('?').map_or("", |(_, q)| q);
-        if query
-            .split('&')
-            .any(|pair| pair.split('=').next() == Some("access_token"))
-        {
-            return Err(Error::new(
-                ErrorCode::InvalidArgument,
-                "url already has an access_token parameter",
-            ));
+        // Read the query as the API will (RFC 6750 §2.3, form-decoded names): a second
+        // `access_token` would make the request invalid there.
+        match bearer_token(None, url.split_once('?').map(|(_, query)| query)) {
+            Ok(None) => {}
+            Ok(Some(_)) => {
+                return Err(Error::new(
+                    ErrorCode::InvalidArgument,
+                    "url already has an access_token parameter",
+                ))
+            }
+            Err(e) => {
+                return Err(Error::new(
+                    ErrorCode::InvalidArgument,
+                    format!("url has a query the API would refuse: {}", e.message()),
+                ))
+            }
         }
         let mut out = String::with_capacity(url.len() + self.access_token.len() + 16);
         out.push_str(url);

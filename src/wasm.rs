@@ -401,18 +401,22 @@ fn optional_seconds(name: &str, value: &JsValue) -> Result<Option<u64>, JsValue>
 
 /// Unix seconds from `currentDate` (a `Date`) or, when absent, the JavaScript clock.
 pub(crate) fn now_from(options: &JsValue) -> Result<u64, JsValue> {
-    let current = get(options, "currentDate");
-    let millis = if is_absent(&current) {
+    date_seconds("currentDate", &get(options, "currentDate"))
+}
+
+/// Unix seconds from the `Date` argument `name`, or from the JavaScript clock when it is absent.
+pub(crate) fn date_seconds(name: &str, value: &JsValue) -> Result<u64, JsValue> {
+    let millis = if is_absent(value) {
         js_sys::Date::now()
-    } else if current.is_instance_of::<js_sys::Date>() {
-        js_sys::Date::from(current.clone()).get_time()
+    } else if value.is_instance_of::<js_sys::Date>() {
+        js_sys::Date::from(value.clone()).get_time()
     } else {
-        return Err(invalid_argument("currentDate", "a Date", &current));
+        return Err(invalid_argument(name, "a Date", value));
     };
     if millis.is_finite() && millis >= 0.0 {
         Ok((millis / 1000.0).floor() as u64)
     } else {
-        Err(invalid_argument("currentDate", "a valid Date", &current))
+        Err(invalid_argument(name, "a valid Date", value))
     }
 }
 
@@ -647,14 +651,10 @@ mod verification {
             let now = now_from(&options)?;
             let mut request = RequestParts::new(&method, &target);
             request.authorization = authorization.as_deref();
-            let result = match verifier.cache.as_ref().map(RefCell::try_borrow_mut) {
-                Some(Ok(mut cache)) => {
-                    self.inner
-                        .authorize_cached_at(&request, &verifier.inner, &mut cache, now)
-                }
-                _ => self.inner.authorize_at(&request, &verifier.inner, now),
-            }
-            .map_err(|e| to_js_error(&e))?;
+            let result = self
+                .inner
+                .authorize_with(&request, |token| verifier.verify_now(token, now))
+                .map_err(|e| to_js_error(&e))?;
             Ok(JsAuthorization { inner: result })
         }
     }

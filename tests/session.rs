@@ -166,7 +166,13 @@ fn urls_carry_only_tokens_the_transport_allows() {
     for (url, expected) in cases {
         assert_eq!(files.url_with_token(&policy, url).unwrap(), expected);
     }
-    for bad in ["/v1/img/a.png#top", "/v1/img/a.png?access_token=x"] {
+    for bad in [
+        "/v1/img/a.png#top",
+        "/v1/img/a.png?access_token=x",
+        // Form-decoded as the API reads it, this is an access_token too.
+        "/v1/img/a.png?access%5Ftoken=x",
+        "/v1/img/a.png?%zz=1",
+    ] {
         let err = files.url_with_token(&policy, bad).unwrap_err();
         assert_eq!(err.code(), ErrorCode::InvalidArgument, "{bad}");
     }

@@ -6,8 +6,8 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
 use super::{
-    decode_options, get, is_absent, json_text_arg, now_from, scopes_arg, string_arg, to_js_error,
-    to_plain, JsGrant, JsPolicy,
+    date_seconds, decode_options, get, is_absent, json_text_arg, now_from, scopes_arg, string_arg,
+    to_js_error, to_plain, JsGrant, JsPolicy,
 };
 use crate::{Policy, Session, SessionOptions, TokenResponse};
 
@@ -84,9 +84,7 @@ impl JsSession {
         } else {
             Some(scopes_arg("requested", &requested)?)
         };
-        let received = js_sys::Object::new();
-        super::set(&received, "currentDate", &get(&options, "receivedAt"));
-        let received_at = now_from(&received)?;
+        let received_at = date_seconds("receivedAt", &get(&options, "receivedAt"))?;
         let inner = Session::from_token_response(
             &policy.inner,
             &response,

@@ -88,6 +88,7 @@ for (const [build, api] of [['full', full], ['lite', lite]]) {
       [() => Session.fromJwt(policy, 'x'.repeat(20_000)), 'token_too_large'],
       [() => Session.fromTokenResponse(policy, '{"error":"invalid_grant"}'), 'token_response_error'],
       [() => Session.fromTokenResponse(policy, 'nope'), 'invalid_token_response'],
+      [() => Session.fromTokenResponse(policy, { access_token: 'o', token_type: 'Bearer', scope: 'read_only' }, { receivedAt: 'today' }), 'invalid_argument'],
       [() => Session.fromJwt(policy, jwt({ scope: 'read_only' })).can(null, '/x'), 'invalid_argument'],
       [() => Session.fromJwt(policy, jwt({})).decide('GET', '/', { currentDate: 'now' }), 'invalid_argument'],
       [() => new SessionStore({}), 'invalid_argument'],
