@@ -4,11 +4,11 @@
  * with a JSON pointer.
  */
 export class ScopegateError extends Error {
-  constructor(message) {
+  constructor(message, code = 'invalid_argument') {
     super(message);
     this.name = 'ScopegateError';
-    // Set by the engine right after construction:
-    this.code = 'invalid_argument';
+    // The engine constructs with the message only and sets these right after:
+    this.code = code;
     this.pointer = undefined;
     this.claim = undefined;
     this.problems = [];

@@ -24,6 +24,7 @@ export interface Problem {
 
 /** Every error scopegate throws. */
 export declare class ScopegateError extends Error {
+  constructor(message?: string, code?: ErrorCode);
   readonly name: 'ScopegateError';
   readonly code: ErrorCode;
   /** JSON pointer for policy and input errors. */

@@ -69,14 +69,6 @@ function showGallery(response) {
   let session;
   try {
     session = Session.fromTokenResponse(partner, response);
-  } catch (error) {
-    if (!(error instanceof ScopegateError)) throw error;
-    status.classList.add('error');
-    status.textContent = `Refused (${error.code}): ${error.message}`;
-    status.dataset.code = error.code;
-    return;
-  }
-  try {
     for (const name of ['harbour', 'forest', 'dunes']) {
       const url = session.urlWithToken(`./demo-api/img/${name}.svg`);
       const figure = document.createElement('figure');
@@ -91,12 +83,14 @@ function showGallery(response) {
     status.textContent = `Token with scopes "${session.scopes.join(' ')}": images load with ?access_token=.`;
     status.dataset.code = 'ok';
   } catch (error) {
+    // Refused by the engine: a client-unsafe token, or one that may not travel in a URL.
     if (!(error instanceof ScopegateError)) throw error;
+    images.replaceChildren();
     status.classList.add('error');
     status.textContent = `Refused (${error.code}): ${error.message}`;
     status.dataset.code = error.code;
   } finally {
-    session.free();
+    session?.free();
   }
 }
 

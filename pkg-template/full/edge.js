@@ -3,16 +3,10 @@
 import { Verifier } from './scopegate.js';
 import { ScopegateError } from '../errors.js';
 
-function fail(code, message) {
-  const error = new ScopegateError(message);
-  error.code = code;
-  return error;
-}
-
 function seconds(name, value, fallback) {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw fail('invalid_argument', `${name} must be a non-negative number of seconds`);
+    throw new ScopegateError(`${name} must be a non-negative number of seconds`, 'invalid_argument');
   }
   return value;
 }
@@ -38,10 +32,10 @@ export class RemoteJwks {
 
   constructor(url, options) {
     if (typeof url !== 'string' && !(url instanceof URL)) {
-      throw fail('invalid_argument', 'RemoteJwks needs the JWKS URL');
+      throw new ScopegateError('RemoteJwks needs the JWKS URL', 'invalid_argument');
     }
     if (options === null || typeof options !== 'object' || !Array.isArray(options.algorithms)) {
-      throw fail('invalid_argument', 'RemoteJwks needs verify options with `algorithms`');
+      throw new ScopegateError('RemoteJwks needs verify options with `algorithms`', 'invalid_argument');
     }
     const { fetch: fetchFn, ttl, cooldown, timeout, ...verify } = options;
     this.#url = String(url);
@@ -113,7 +107,7 @@ export class RemoteJwks {
   #unavailable(message) {
     // Keep serving the keys we have (stale is better than down); fail only without any.
     if (this.#verifier) return this.#verifier;
-    throw fail('jwks_unavailable', message);
+    throw new ScopegateError(message, 'jwks_unavailable');
   }
 }
 
@@ -166,14 +160,14 @@ function tokenRefusal(error, realm) {
  */
 export async function guard(request, options) {
   if (!(request instanceof Request)) {
-    throw fail('invalid_argument', 'guard needs a Fetch API Request');
+    throw new ScopegateError('guard needs a Fetch API Request', 'invalid_argument');
   }
   const { policy, verifier, headerPrefix = 'x-scopegate-', realm, currentDate } = options ?? {};
   if (policy === null || typeof policy?.authorize !== 'function') {
-    throw fail('invalid_argument', 'guard needs `policy` (a compiled Policy of the full build)');
+    throw new ScopegateError('guard needs `policy` (a compiled Policy of the full build)', 'invalid_argument');
   }
   if (!(verifier instanceof Verifier) && !(verifier instanceof RemoteJwks)) {
-    throw fail('invalid_argument', 'guard needs `verifier`: a Verifier or a RemoteJwks');
+    throw new ScopegateError('guard needs `verifier`: a Verifier or a RemoteJwks', 'invalid_argument');
   }
   const url = new URL(request.url);
   const target = url.pathname + url.search;

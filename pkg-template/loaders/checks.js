@@ -13,23 +13,18 @@ function describe(value) {
   return value.constructor?.name ? `a ${value.constructor.name}` : 'an object';
 }
 
-function fail(message) {
-  const error = new ScopegateError(message);
-  error.code = 'invalid_argument';
-  return error;
-}
-
 function check(value, expected, name, method) {
   if (expected === 'string') {
-    if (typeof value !== 'string') throw fail(`${name} must be a string, not ${describe(value)}`);
+    if (typeof value !== 'string') throw new ScopegateError(`${name} must be a string, not ${describe(value)}`, 'invalid_argument');
     return;
   }
   const Class = engine[expected];
   if (value instanceof Class && value.__wbg_ptr !== 0) return;
-  throw fail(
+  throw new ScopegateError(
     value instanceof Class
       ? `${method}: this ${expected} was freed (free() or using) and cannot be used`
       : `${method}: ${name} must be a ${expected}, not ${describe(value)}`,
+    'invalid_argument',
   );
 }
 

@@ -4,12 +4,6 @@
 import { Session } from './scopegate.js';
 import { ScopegateError } from '../errors.js';
 
-function fail(code, message) {
-  const error = new ScopegateError(message);
-  error.code = code;
-  return error;
-}
-
 // setTimeout's largest delay (about 24.8 days); longer expiries are re-armed.
 const MAX_DELAY_MS = 2 ** 31 - 1;
 
@@ -28,7 +22,7 @@ export class SessionStore {
 
   constructor(policy, options = {}) {
     if (policy === null || typeof policy !== 'object' || typeof policy.decide !== 'function') {
-      throw fail('invalid_argument', 'SessionStore needs a compiled Policy (new Policy(json))');
+      throw new ScopegateError('SessionStore needs a compiled Policy (new Policy(json))', 'invalid_argument');
     }
     this.#policy = policy;
     this.#anonymous = policy.expand('');
@@ -52,7 +46,7 @@ export class SessionStore {
   /** Calls `listener(snapshot)` after every change; returns the unsubscribe function. */
   subscribe = (listener) => {
     if (typeof listener !== 'function') {
-      throw fail('invalid_argument', 'subscribe needs a function');
+      throw new ScopegateError('subscribe needs a function', 'invalid_argument');
     }
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
@@ -110,9 +104,9 @@ export class SessionStore {
     if (typeof credential === 'string' || (credential !== null && typeof credential === 'object')) {
       return Session.fromTokenResponse(this.#policy, credential, options);
     }
-    throw fail(
-      'invalid_argument',
+    throw new ScopegateError(
       'signIn needs a JWT string, a token response (object or JSON text) or a Session',
+      'invalid_argument',
     );
   }
 
@@ -197,10 +191,10 @@ function endpointOf(element) {
  */
 export function bindElements(root, store) {
   if (!(store instanceof SessionStore)) {
-    throw fail('invalid_argument', 'bindElements needs a SessionStore');
+    throw new ScopegateError('bindElements needs a SessionStore', 'invalid_argument');
   }
   if (root === null || typeof root !== 'object' || typeof root.querySelectorAll !== 'function') {
-    throw fail('invalid_argument', 'bindElements needs a DOM element or document as root');
+    throw new ScopegateError('bindElements needs a DOM element or document as root', 'invalid_argument');
   }
   // What this helper changed on each element, to undo exactly that.
   const applied = new Map();
