@@ -195,19 +195,35 @@ pub struct RuleDefinition {
     pub description: String,
 }
 
-/// A value that does not fit its field, located at the document root.
-fn value_error(error: &serde_json::Error) -> Error {
-    Error::new(ErrorCode::InvalidValue, error.to_string()).at("")
-}
-
 /// Escapes one reference token of a JSON pointer (RFC 6901: `~` → `~0`, `/` → `~1`).
 pub(crate) fn pointer_token(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }
 
-/// Walks a JSON value along the shape of [`PolicyDocument`], collecting every structural problem.
-struct ShapeCheck {
+/// Reads a JSON value along the shape of [`PolicyDocument`] in one walk: it builds the document
+/// and collects *every* structural problem with its JSON pointer. It reads what the serde derive
+/// of the types reads (a property test holds them together), except a struct written as an array
+/// of its field values, which the JSON Schema refuses too. Reading here rather than through the
+/// derive keeps one JSON parser (the one tokens use) in the WebAssembly builds.
+struct DocumentReader {
     problems: Vec<Error>,
+}
+
+/// Where a value sits in the document; rendered as a JSON pointer only when there is a problem.
+enum At<'a> {
+    Root,
+    Key(&'a At<'a>, &'a str),
+    Index(&'a At<'a>, usize),
+}
+
+impl At<'_> {
+    fn pointer(&self) -> String {
+        match self {
+            At::Root => String::new(),
+            At::Key(parent, key) => format!("{}/{}", parent.pointer(), pointer_token(key)),
+            At::Index(parent, index) => format!("{}/{index}", parent.pointer()),
+        }
+    }
 }
 
 fn type_name(value: &Value) -> &'static str {
@@ -221,27 +237,54 @@ fn type_name(value: &Value) -> &'static str {
     }
 }
 
-impl ShapeCheck {
-    fn problem(&mut self, code: ErrorCode, pointer: &str, message: String) {
-        self.problems.push(Error::new(code, message).at(pointer));
+const DOCUMENT_FIELDS: &[&str] = &[
+    "$schema",
+    "version",
+    "name",
+    "description",
+    "scopes",
+    "roles",
+    "default_scopes",
+    "unknown_scopes",
+    "transport",
+    "rules",
+];
+const DOCUMENT_REQUIRED: &[&str] = &["version", "name", "scopes", "default_scopes", "rules"];
+const SCOPE_FIELDS: &[&str] = &["description", "subject", "client_safe", "implies"];
+const RULE_FIELDS: &[&str] = &[
+    "id",
+    "methods",
+    "paths",
+    "except",
+    "any_of",
+    "all_of",
+    "effect",
+    "description",
+];
+const RULE_REQUIRED: &[&str] = &["id", "methods", "paths"];
+
+impl DocumentReader {
+    fn problem(&mut self, code: ErrorCode, at: &At, message: String) {
+        self.problems
+            .push(Error::new(code, message).at(at.pointer()));
     }
 
-    fn wrong_type(&mut self, pointer: &str, expected: &str, value: &Value) {
+    fn wrong_type<T>(&mut self, at: &At, expected: &str, value: &Value) -> Option<T> {
         let message = format!("expected {expected}, found {}", type_name(value));
-        self.problem(ErrorCode::InvalidType, pointer, message);
+        self.problem(ErrorCode::InvalidType, at, message);
+        None
     }
 
-    /// Checks an object's fields; returns it when it is an object.
+    /// Checks an object's field names; returns its fields when it is an object.
     fn object<'v>(
         &mut self,
         value: &'v Value,
-        pointer: &str,
+        at: &At,
         known: &[&str],
         required: &[&str],
     ) -> Option<&'v Map<String, Value>> {
         let Value::Object(map) = value else {
-            self.wrong_type(pointer, "an object", value);
-            return None;
+            return self.wrong_type(at, "an object", value);
         };
         for key in map.keys() {
             if !known.contains(&key.as_str()) {
@@ -249,163 +292,262 @@ impl ShapeCheck {
                     "unknown field {key:?}; expected one of: {}",
                     known.join(", ")
                 );
-                let at = format!("{pointer}/{}", pointer_token(key));
-                self.problem(ErrorCode::UnknownField, &at, message);
+                self.problem(ErrorCode::UnknownField, &At::Key(at, key), message);
             }
         }
         for key in required {
             if !map.contains_key(*key) {
-                self.problem(
-                    ErrorCode::MissingField,
-                    pointer,
-                    format!("missing required field {key:?}"),
-                );
+                let message = format!("missing required field {key:?}");
+                self.problem(ErrorCode::MissingField, at, message);
             }
         }
         Some(map)
     }
 
-    fn string(&mut self, value: &Value, pointer: &str) {
-        if !value.is_string() {
-            self.wrong_type(pointer, "a string", value);
+    fn string(&mut self, value: &Value, at: &At) -> Option<String> {
+        match value {
+            Value::String(s) => Some(s.clone()),
+            other => self.wrong_type(at, "a string", other),
         }
     }
 
-    fn string_list(&mut self, value: &Value, pointer: &str) {
+    fn boolean(&mut self, value: &Value, at: &At) -> Option<bool> {
+        match value {
+            Value::Bool(b) => Some(*b),
+            other => self.wrong_type(at, "a boolean", other),
+        }
+    }
+
+    fn string_list(&mut self, value: &Value, at: &At) -> Option<Vec<String>> {
         let Value::Array(items) = value else {
-            self.wrong_type(pointer, "an array of strings", value);
-            return;
+            return self.wrong_type(at, "an array of strings", value);
         };
+        let count = items.len();
+        let mut list = Vec::with_capacity(count);
         for (i, item) in items.iter().enumerate() {
-            self.string(item, &format!("{pointer}/{i}"));
+            list.extend(self.string(item, &At::Index(at, i)));
         }
+        (list.len() == count).then_some(list)
     }
 
-    fn one_of(&mut self, value: &Value, pointer: &str, allowed: &[&str]) {
-        match value.as_str() {
-            Some(s) if allowed.contains(&s) => {}
-            Some(s) => {
-                let message = format!("{s:?} is not one of: {}", allowed.join(", "));
-                self.problem(ErrorCode::InvalidValue, pointer, message);
-            }
-            None => self.wrong_type(pointer, "a string", value),
-        }
-    }
-
-    fn document(&mut self, value: &Value) {
-        let Some(map) = self.object(
-            value,
-            "",
-            &[
-                "$schema",
-                "version",
-                "name",
-                "description",
-                "scopes",
-                "roles",
-                "default_scopes",
-                "unknown_scopes",
-                "transport",
-                "rules",
-            ],
-            &["version", "name", "scopes", "default_scopes", "rules"],
-        ) else {
-            return;
+    /// A string that must be one of `names`; returns its index there.
+    fn one_of(&mut self, value: &Value, at: &At, names: &[&str]) -> Option<usize> {
+        let Value::String(s) = value else {
+            return self.wrong_type(at, "a string", value);
         };
+        let found = names.iter().position(|name| name == s);
+        if found.is_none() {
+            let message = format!("{s:?} is not one of: {}", names.join(", "));
+            self.problem(ErrorCode::InvalidValue, at, message);
+        }
+        found
+    }
+
+    fn version(&mut self, value: &Value, at: &At) -> Option<u32> {
+        let Some(number) = value.as_u64() else {
+            return self.wrong_type(at, "a positive integer", value);
+        };
+        let version = u32::try_from(number).ok();
+        if version.is_none() {
+            let message = format!("{number} is too large for a format version");
+            self.problem(ErrorCode::InvalidValue, at, message);
+        }
+        version
+    }
+
+    fn document(&mut self, value: &Value) -> Option<PolicyDocument> {
+        let root = At::Root;
+        let map = self.object(value, &root, DOCUMENT_FIELDS, DOCUMENT_REQUIRED)?;
+        let (mut schema, mut version, mut name, mut description) = (None, None, None, None);
+        let (mut scopes, mut roles, mut default_scopes) = (None, None, None);
+        let (mut unknown_scopes, mut transport, mut rules) = (None, None, None);
+        let mut complete = true;
         for (key, field) in map {
-            let at = format!("/{}", pointer_token(key));
-            match key.as_str() {
-                "$schema" | "name" | "description" => self.string(field, &at),
-                "version" if !field.is_u64() => self.wrong_type(&at, "a positive integer", field),
-                "scopes" => self.scopes(field, &at),
-                "roles" => self.roles(field, &at),
-                "default_scopes" => match field {
-                    Value::String(_) => self.one_of(field, &at, &["all"]),
-                    Value::Array(_) => self.string_list(field, &at),
-                    other => self.wrong_type(&at, "\"all\" or an array of strings", other),
-                },
-                "unknown_scopes" => self.one_of(field, &at, &["drop", "reject"]),
-                "transport" => {
-                    if let Some(transport) = self.object(field, &at, &["query"], &[]) {
-                        if let Some(query) = transport.get("query") {
-                            self.string_list(query, &format!("{at}/query"));
-                        }
-                    }
+            let at = At::Key(&root, key);
+            complete &= match key.as_str() {
+                "$schema" if field.is_null() => true,
+                "$schema" => set(&mut schema, self.string(field, &at)),
+                "version" => set(&mut version, self.version(field, &at)),
+                "name" => set(&mut name, self.string(field, &at)),
+                "description" => set(&mut description, self.string(field, &at)),
+                "scopes" => set(&mut scopes, self.scopes(field, &at)),
+                "roles" => set(&mut roles, self.roles(field, &at)),
+                "default_scopes" => set(&mut default_scopes, self.default_scopes(field, &at)),
+                "unknown_scopes" => {
+                    let found = self.one_of(field, &at, &["drop", "reject"]);
+                    let choices = [UnknownScopes::Drop, UnknownScopes::Reject];
+                    set(
+                        &mut unknown_scopes,
+                        found.and_then(|i| choices.get(i).copied()),
+                    )
                 }
-                "rules" => self.rules(field, &at),
-                _ => {}
-            }
+                "transport" => set(&mut transport, self.transport(field, &at)),
+                "rules" => set(&mut rules, self.rules(field, &at)),
+                _ => false,
+            };
+        }
+        if !complete || !self.problems.is_empty() {
+            return None;
+        }
+        Some(PolicyDocument {
+            schema,
+            version: version?,
+            name: name?,
+            description: description.unwrap_or_default(),
+            scopes: scopes?,
+            roles: roles.unwrap_or_default(),
+            default_scopes: default_scopes?,
+            unknown_scopes: unknown_scopes.unwrap_or_default(),
+            transport: transport.unwrap_or_default(),
+            rules: rules?,
+        })
+    }
+
+    fn default_scopes(&mut self, value: &Value, at: &At) -> Option<DefaultScopes> {
+        match value {
+            Value::String(_) => self.one_of(value, at, &["all"]).map(|_| DefaultScopes::All),
+            Value::Array(_) => self.string_list(value, at).map(DefaultScopes::List),
+            other => self.wrong_type(at, "\"all\" or an array of strings", other),
         }
     }
 
-    fn scopes(&mut self, value: &Value, pointer: &str) {
-        let Value::Object(map) = value else {
-            self.wrong_type(pointer, "an object of scope definitions", value);
-            return;
+    fn transport(&mut self, value: &Value, at: &At) -> Option<Transport> {
+        let fields = self.object(value, at, &["query"], &[])?;
+        let query = match fields.get("query") {
+            Some(query) => self.string_list(query, &At::Key(at, "query"))?,
+            None => Vec::new(),
         };
+        Some(Transport { query })
+    }
+
+    fn scopes(&mut self, value: &Value, at: &At) -> Option<BTreeMap<String, ScopeDefinition>> {
+        let Value::Object(map) = value else {
+            return self.wrong_type(at, "an object of scope definitions", value);
+        };
+        let mut scopes = BTreeMap::new();
+        let mut complete = true;
         for (name, definition) in map {
-            let at = format!("{pointer}/{}", pointer_token(name));
-            let known = ["description", "subject", "client_safe", "implies"];
-            let Some(fields) = self.object(definition, &at, &known, &[]) else {
-                continue;
-            };
-            for (key, field) in fields {
-                let field_at = format!("{at}/{}", pointer_token(key));
-                match key.as_str() {
-                    "description" => self.string(field, &field_at),
-                    "subject" => self.one_of(field, &field_at, &["end_user", "machine", "any"]),
-                    "client_safe" if !field.is_boolean() => {
-                        self.wrong_type(&field_at, "a boolean", field)
-                    }
-                    "implies" => self.string_list(field, &field_at),
-                    _ => {}
+            match self.scope(definition, &At::Key(at, name)) {
+                Some(scope) => {
+                    scopes.insert(name.clone(), scope);
                 }
+                None => complete = false,
             }
         }
+        complete.then_some(scopes)
     }
 
-    fn roles(&mut self, value: &Value, pointer: &str) {
+    fn scope(&mut self, value: &Value, at: &At) -> Option<ScopeDefinition> {
+        let fields = self.object(value, at, SCOPE_FIELDS, &[])?;
+        let mut scope = ScopeDefinition {
+            description: String::new(),
+            subject: Subject::default(),
+            client_safe: true,
+            implies: Vec::new(),
+        };
+        let mut complete = true;
+        for (key, field) in fields {
+            let at = At::Key(at, key);
+            complete &= match key.as_str() {
+                "description" => set_value(&mut scope.description, self.string(field, &at)),
+                "subject" => {
+                    let found = self.one_of(field, &at, &["end_user", "machine", "any"]);
+                    let subjects = [Subject::EndUser, Subject::Machine, Subject::Any];
+                    set_value(
+                        &mut scope.subject,
+                        found.and_then(|i| subjects.get(i).copied()),
+                    )
+                }
+                "client_safe" => set_value(&mut scope.client_safe, self.boolean(field, &at)),
+                "implies" => set_value(&mut scope.implies, self.string_list(field, &at)),
+                _ => false,
+            };
+        }
+        complete.then_some(scope)
+    }
+
+    fn roles(&mut self, value: &Value, at: &At) -> Option<BTreeMap<String, Vec<String>>> {
         let Value::Object(map) = value else {
-            self.wrong_type(pointer, "an object of scope lists", value);
-            return;
+            return self.wrong_type(at, "an object of scope lists", value);
         };
+        let mut roles = BTreeMap::new();
+        let mut complete = true;
         for (name, members) in map {
-            self.string_list(members, &format!("{pointer}/{}", pointer_token(name)));
-        }
-    }
-
-    fn rules(&mut self, value: &Value, pointer: &str) {
-        let Value::Array(rules) = value else {
-            self.wrong_type(pointer, "an array of rules", value);
-            return;
-        };
-        let known = [
-            "id",
-            "methods",
-            "paths",
-            "except",
-            "any_of",
-            "all_of",
-            "effect",
-            "description",
-        ];
-        for (i, rule) in rules.iter().enumerate() {
-            let at = format!("{pointer}/{i}");
-            let Some(fields) = self.object(rule, &at, &known, &["id", "methods", "paths"]) else {
-                continue;
-            };
-            for (key, field) in fields {
-                let field_at = format!("{at}/{}", pointer_token(key));
-                match key.as_str() {
-                    "id" | "description" => self.string(field, &field_at),
-                    "methods" | "paths" | "except" | "any_of" | "all_of" => {
-                        self.string_list(field, &field_at)
-                    }
-                    "effect" => self.one_of(field, &field_at, &["allow", "deny"]),
-                    _ => {}
+            match self.string_list(members, &At::Key(at, name)) {
+                Some(list) => {
+                    roles.insert(name.clone(), list);
                 }
+                None => complete = false,
             }
         }
+        complete.then_some(roles)
+    }
+
+    fn rules(&mut self, value: &Value, at: &At) -> Option<Vec<RuleDefinition>> {
+        let Value::Array(items) = value else {
+            return self.wrong_type(at, "an array of rules", value);
+        };
+        let count = items.len();
+        let mut rules = Vec::with_capacity(count);
+        for (i, item) in items.iter().enumerate() {
+            rules.extend(self.rule(item, &At::Index(at, i)));
+        }
+        (rules.len() == count).then_some(rules)
+    }
+
+    fn rule(&mut self, value: &Value, at: &At) -> Option<RuleDefinition> {
+        let fields = self.object(value, at, RULE_FIELDS, RULE_REQUIRED)?;
+        let mut rule = RuleDefinition {
+            id: String::new(),
+            methods: Vec::new(),
+            paths: Vec::new(),
+            except: Vec::new(),
+            any_of: Vec::new(),
+            all_of: Vec::new(),
+            effect: Effect::default(),
+            description: String::new(),
+        };
+        let mut complete = true;
+        for (key, field) in fields {
+            let at = At::Key(at, key);
+            complete &= match key.as_str() {
+                "id" => set_value(&mut rule.id, self.string(field, &at)),
+                "description" => set_value(&mut rule.description, self.string(field, &at)),
+                "methods" => set_value(&mut rule.methods, self.string_list(field, &at)),
+                "paths" => set_value(&mut rule.paths, self.string_list(field, &at)),
+                "except" => set_value(&mut rule.except, self.string_list(field, &at)),
+                "any_of" => set_value(&mut rule.any_of, self.string_list(field, &at)),
+                "all_of" => set_value(&mut rule.all_of, self.string_list(field, &at)),
+                "effect" => {
+                    let found = self.one_of(field, &at, &["allow", "deny"]);
+                    let effects = [Effect::Allow, Effect::Deny];
+                    set_value(
+                        &mut rule.effect,
+                        found.and_then(|i| effects.get(i).copied()),
+                    )
+                }
+                _ => false,
+            };
+        }
+        complete.then_some(rule)
+    }
+}
+
+/// Stores a field that was read; `false` when it could not be.
+fn set<T>(slot: &mut Option<T>, read: Option<T>) -> bool {
+    let ok = read.is_some();
+    *slot = read;
+    ok
+}
+
+/// Like [`set`], for a field with a default value.
+fn set_value<T>(slot: &mut T, read: Option<T>) -> bool {
+    match read {
+        Some(value) => {
+            *slot = value;
+            true
+        }
+        None => false,
     }
 }
 
@@ -415,52 +557,23 @@ impl PolicyDocument {
     /// Semantic checks (unknown scopes, cycles, patterns, ...) happen when a
     /// [`Policy`](crate::Policy) is built from the document.
     pub fn from_json(json: &str) -> Result<Self, Error> {
-        // The common case, a well-formed document, is read straight into the types; the walk that
-        // names every problem runs only when that fails.
-        match serde_json::from_str::<PolicyDocument>(json) {
-            Ok(document) => Ok(document),
-            Err(typed_error) => {
-                let value = crate::token::parse_value(json, false).map_err(|e| {
-                    Error::new(
-                        ErrorCode::InvalidJson,
-                        format!("policy is not valid JSON: {e}"),
-                    )
-                })?;
-                Err(Self::shape_error(&value).unwrap_or_else(|| {
-                    Error::invalid_policy(vec![Error::new(
-                        ErrorCode::InvalidValue,
-                        typed_error.to_string(),
-                    )
-                    .at("")])
-                }))
-            }
-        }
+        let value = crate::token::parse_value(json, false).map_err(|e| {
+            Error::new(
+                ErrorCode::InvalidJson,
+                format!("policy is not valid JSON: {e}"),
+            )
+        })?;
+        Self::from_value(value)
     }
 
     /// Like [`from_json`](Self::from_json), from an already parsed JSON value.
     pub fn from_value(value: Value) -> Result<Self, Error> {
-        if let Some(error) = Self::shape_error(&value) {
-            return Err(error);
-        }
-        serde_json::from_value(value).map_err(|e| Error::invalid_policy(vec![value_error(&e)]))
-    }
-
-    /// The structural problems of a document, or the one error that reading a structurally sound
-    /// document into the types can still meet (a `version` too large for `u32`), exactly as
-    /// `serde_json::from_value` reports it.
-    fn shape_error(value: &Value) -> Option<Error> {
-        let mut check = ShapeCheck {
+        let mut reader = DocumentReader {
             problems: Vec::new(),
         };
-        check.document(value);
-        if !check.problems.is_empty() {
-            return Some(Error::invalid_policy(check.problems));
-        }
-        // Every other field has been checked against its type; only the range of `version` is
-        // left (`u32::deserialize` on the value is what `from_value` would run on it).
-        match value.get("version").map(u32::deserialize) {
-            Some(Err(e)) => Some(Error::invalid_policy(vec![value_error(&e)])),
-            _ => None,
+        match reader.document(&value) {
+            Some(document) if reader.problems.is_empty() => Ok(document),
+            _ => Err(Error::invalid_policy(reader.problems)),
         }
     }
 

@@ -153,3 +153,113 @@ fn documents_round_trip_through_json() {
         assert_eq!(document, again);
     }
 }
+
+/// A JSON value of any kind, biased towards values that are valid somewhere in a policy.
+fn any_json() -> impl proptest::strategy::Strategy<Value = Value> {
+    use proptest::prelude::*;
+    prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::from),
+        (0u64..3).prop_map(Value::from),
+        Just(json!(4_294_967_296u64)),
+        Just(json!(-1)),
+        Just(json!(1.5)),
+        proptest::sample::select(vec![
+            "all", "drop", "reject", "allow", "deny", "end_user", "machine", "any", "x"
+        ])
+        .prop_map(Value::from),
+        Just(json!(["a", "b"])),
+        Just(json!(["a", 1])),
+        Just(json!({})),
+        Just(json!({"a": ["b"]})),
+    ]
+}
+
+/// An object whose fields are each absent, well-typed or anything, plus maybe an unknown field.
+fn object_of(
+    fields: Vec<(&'static str, proptest::strategy::BoxedStrategy<Value>)>,
+) -> impl proptest::strategy::Strategy<Value = Value> {
+    use proptest::prelude::*;
+    let fields: Vec<_> = fields
+        .into_iter()
+        .map(|(name, good)| {
+            prop_oneof![
+                2 => Just(None),
+                40 => good.prop_map(move |v| Some((name, v))),
+                1 => any_json().prop_map(move |v| Some((name, v))),
+            ]
+        })
+        .collect();
+    (fields, proptest::option::weighted(0.02, any_json())).prop_map(|(fields, extra)| {
+        let mut map: serde_json::Map<String, Value> = fields
+            .into_iter()
+            .flatten()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect();
+        if let Some(extra) = extra {
+            map.insert("unexpected".into(), extra);
+        }
+        Value::Object(map)
+    })
+}
+
+fn document_like() -> impl proptest::strategy::Strategy<Value = Value> {
+    use proptest::prelude::*;
+    let list = || Just(json!(["a", "b"])).boxed();
+    let text = || Just(json!("t")).boxed();
+    let scope = object_of(vec![
+        ("description", text()),
+        ("subject", Just(json!("end_user")).boxed()),
+        ("client_safe", any::<bool>().prop_map(Value::from).boxed()),
+        ("implies", list()),
+    ]);
+    let scopes = proptest::collection::btree_map("[ab]", scope, 0..3)
+        .prop_map(|m| Value::Object(m.into_iter().collect()));
+    let rule = object_of(vec![
+        ("id", text()),
+        ("methods", Just(json!(["GET"])).boxed()),
+        ("paths", Just(json!(["/x"])).boxed()),
+        ("except", list()),
+        ("any_of", list()),
+        ("all_of", list()),
+        ("effect", Just(json!("deny")).boxed()),
+        ("description", text()),
+    ]);
+    let rules = proptest::collection::vec(rule, 0..3).prop_map(Value::from);
+    object_of(vec![
+        ("$schema", text()),
+        ("version", Just(json!(1)).boxed()),
+        ("name", text()),
+        ("description", text()),
+        ("scopes", scopes.boxed()),
+        ("roles", Just(json!({"r": ["a"]})).boxed()),
+        ("default_scopes", list()),
+        ("unknown_scopes", Just(json!("reject")).boxed()),
+        ("transport", Just(json!({"query": ["a"]})).boxed()),
+        ("rules", rules.boxed()),
+    ])
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1024))]
+
+    /// The loader's own walk (which reports every problem) reads exactly what the serde derive of
+    /// the public types reads, and refuses what it refuses. It is stricter in one way, as the JSON
+    /// Schema is: serde also reads a struct from an array of its field values, the loader does not.
+    #[test]
+    fn the_loader_reads_what_the_serde_types_read(value in document_like()) {
+        let loaded = PolicyDocument::from_value(value.clone());
+        let derived = serde_json::from_value::<PolicyDocument>(value.clone());
+        match (&loaded, &derived) {
+            (Ok(a), Ok(b)) => proptest::prop_assert_eq!(a, b),
+            (Err(e), Err(_)) => proptest::prop_assert!(!e.problems().is_empty(), "{value}"),
+            (Err(e), Ok(_)) => proptest::prop_assert!(
+                e.problems().iter().all(|p| p.message() == "expected an object, found an array"),
+                "{value}: {e:?}"
+            ),
+            (Ok(_), Err(e)) => proptest::prop_assert!(false, "{value}: serde refuses: {e}"),
+        }
+        let text = value.to_string();
+        proptest::prop_assert_eq!(PolicyDocument::from_json(&text).ok(), loaded.ok());
+    }
+}
