@@ -70,18 +70,14 @@ impl PathPattern {
                 segments.push(Self::parse_segment(pattern, seg, i == last)?);
             }
         }
-        let mut names: Vec<&str> = segments
-            .iter()
-            .filter_map(|s| match s {
-                Segment::Param(n) => Some(n.as_ref()),
-                _ => None,
-            })
-            .collect();
-        let count = names.len();
-        names.sort_unstable();
-        names.dedup();
-        if names.len() != count {
-            return Err(pattern_error(pattern, "a parameter name is used twice"));
+        let mut names: Vec<&str> = Vec::new();
+        for segment in &segments {
+            if let Segment::Param(name) = segment {
+                if names.contains(&name.as_ref()) {
+                    return Err(pattern_error(pattern, "a parameter name is used twice"));
+                }
+                names.push(name);
+            }
         }
         Ok(PathPattern {
             source: pattern.into(),

@@ -179,23 +179,29 @@ impl ScopeSet {
 
     /// The scopes in either set.
     pub fn union(&self, other: &ScopeSet) -> ScopeSet {
-        ScopeSet {
-            scopes: self.scopes.union(&other.scopes).cloned().collect(),
-        }
+        let mut scopes = self.scopes.clone();
+        scopes.extend(other.scopes.iter().cloned());
+        ScopeSet { scopes }
     }
 
     /// The scopes in both sets.
     pub fn intersection(&self, other: &ScopeSet) -> ScopeSet {
-        ScopeSet {
-            scopes: self.scopes.intersection(&other.scopes).cloned().collect(),
-        }
+        self.filtered(|scope| other.scopes.contains(scope))
     }
 
     /// The scopes in `self` but not in `other`.
     pub fn difference(&self, other: &ScopeSet) -> ScopeSet {
-        ScopeSet {
-            scopes: self.scopes.difference(&other.scopes).cloned().collect(),
+        self.filtered(|scope| !other.scopes.contains(scope))
+    }
+
+    /// The scopes of `self` that `keep` accepts. (Inserting one by one: the sets are small, and
+    /// collecting into a `BTreeSet` would link a sort into the WebAssembly builds for nothing.)
+    fn filtered(&self, keep: impl Fn(&str) -> bool) -> ScopeSet {
+        let mut scopes = BTreeSet::new();
+        for scope in self.scopes.iter().filter(|scope| keep(scope)) {
+            scopes.insert(scope.clone());
         }
+        ScopeSet { scopes }
     }
 
     /// Whether every scope of `self` is in `other`.
