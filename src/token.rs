@@ -422,7 +422,14 @@ pub(crate) fn numeric_date(claims: &Map<String, Value>, name: &str) -> Result<Op
     let bad = || {
         claim_invalid(
             name,
-            format!("claim `{name}` must be a NumericDate (non-negative number of seconds), got {value}"),
+            format!(
+                "claim `{name}` must be a NumericDate (non-negative number of seconds), got {}",
+                match value {
+                    Value::Number(n) if n.as_f64().is_some_and(|f| f < 0.0) => "a negative number",
+                    Value::Number(_) => "a number above 2^53",
+                    other => type_name(other),
+                }
+            ),
         )
     };
     let Value::Number(number) = value else {
@@ -603,16 +610,21 @@ mod tests {
             numeric_date(&claims(serde_json::json!(10.2)), "exp").unwrap(),
             Some(11)
         );
-        for bad in [
-            serde_json::json!(-1),
-            serde_json::json!(-0.5),
-            serde_json::json!("10"),
-            serde_json::json!(1e300),
-            serde_json::json!(null),
+        for (bad, found) in [
+            (serde_json::json!(-1), "a negative number"),
+            (serde_json::json!(-0.5), "a negative number"),
+            (serde_json::json!("10"), "a string"),
+            (serde_json::json!(1e300), "a number above 2^53"),
+            (
+                serde_json::json!(9_007_199_254_740_993u64),
+                "a number above 2^53",
+            ),
+            (serde_json::json!(null), "null"),
         ] {
             let err = numeric_date(&claims(bad), "exp").unwrap_err();
             assert_eq!(err.code(), ErrorCode::ClaimInvalid);
             assert_eq!(err.claim(), Some("exp"));
+            assert!(err.message().ends_with(&format!("got {found}")), "{err}");
         }
     }
 }
