@@ -64,19 +64,19 @@ impl PathPattern {
         };
         let mut segments = Vec::new();
         if !rest.is_empty() {
-            let raw: Vec<&str> = rest.split('/').collect();
-            let last = raw.len().saturating_sub(1);
-            for (i, seg) in raw.iter().enumerate() {
-                segments.push(Self::parse_segment(pattern, seg, i == last)?);
-            }
-        }
-        let mut names: Vec<&str> = Vec::new();
-        for segment in &segments {
-            if let Segment::Param(name) = segment {
-                if names.contains(&name.as_ref()) {
-                    return Err(pattern_error(pattern, "a parameter name is used twice"));
+            segments.reserve_exact(rest.bytes().filter(|&b| b == b'/').count() + 1);
+            let mut parts = rest.split('/').peekable();
+            while let Some(part) = parts.next() {
+                let segment = Self::parse_segment(pattern, part, parts.peek().is_none())?;
+                if let Segment::Param(name) = &segment {
+                    if segments
+                        .iter()
+                        .any(|s| matches!(s, Segment::Param(n) if n == name))
+                    {
+                        return Err(pattern_error(pattern, "a parameter name is used twice"));
+                    }
                 }
-                names.push(name);
+                segments.push(segment);
             }
         }
         Ok(PathPattern {

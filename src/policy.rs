@@ -199,31 +199,33 @@ impl Policy {
 
         let scope_names: Vec<String> = doc.scopes.keys().cloned().collect();
         let width = scope_names.len();
-        let scope_mask = |names: &[String], pointer: &str, problems: &mut Problems| {
-            let mut mask = Bits::with_len(width);
-            for (i, name) in names.iter().enumerate() {
-                match scope_bit(&scope_names, name) {
-                    Some(bit) => mask.set(bit),
-                    None => problems.add(
-                        ErrorCode::UnknownScope,
-                        format!("{pointer}/{i}"),
-                        format!("unknown scope {name:?}: it is not declared in \"scopes\""),
-                    ),
+        // Pointers are only formatted when there is a problem to report.
+        let scope_mask =
+            |names: &[String], pointer: &dyn Fn() -> String, problems: &mut Problems| {
+                let mut mask = Bits::with_len(width);
+                for (i, name) in names.iter().enumerate() {
+                    match scope_bit(&scope_names, name) {
+                        Some(bit) => mask.set(bit),
+                        None => problems.add(
+                            ErrorCode::UnknownScope,
+                            format!("{}/{i}", pointer()),
+                            format!("unknown scope {name:?}: it is not declared in \"scopes\""),
+                        ),
+                    }
                 }
-            }
-            mask
-        };
+                mask
+            };
 
         // Scopes and `implies`.
         let mut direct: Vec<Bits> = Vec::with_capacity(width);
         let mut end_user = Bits::with_len(width);
         let mut client_unsafe = Bits::with_len(width);
         for (bit, (name, definition)) in doc.scopes.iter().enumerate() {
-            let at = format!("/scopes/{}", pointer_token(name));
+            let at = || format!("/scopes/{}", pointer_token(name));
             if !is_scope_token(name) {
                 problems.add(
                     ErrorCode::InvalidScope,
-                    at.clone(),
+                    at(),
                     format!("scope name {name:?} is not a valid RFC 6749 scope token"),
                 );
             }
@@ -235,7 +237,7 @@ impl Policy {
             }
             direct.push(scope_mask(
                 &definition.implies,
-                &format!("{at}/implies"),
+                &|| format!("{}/implies", at()),
                 &mut problems,
             ));
         }
@@ -245,18 +247,18 @@ impl Policy {
         // Roles.
         let mut roles = Vec::with_capacity(doc.roles.len());
         for (name, members) in &doc.roles {
-            let at = format!("/roles/{}", pointer_token(name));
+            let at = || format!("/roles/{}", pointer_token(name));
             if !is_scope_token(name) {
                 problems.add(
                     ErrorCode::InvalidScope,
-                    at.clone(),
+                    at(),
                     format!("role name {name:?} is not a valid RFC 6749 scope token"),
                 );
             }
             if scope_bit(&scope_names, name).is_some() {
                 problems.add(
                     ErrorCode::DuplicateName,
-                    at.clone(),
+                    at(),
                     format!("role {name:?} has the name of a scope"),
                 );
             }
@@ -275,7 +277,11 @@ impl Policy {
                 }
             }
         }
-        let query_ok = scope_mask(&doc.transport.query, "/transport/query", &mut problems);
+        let query_ok = scope_mask(
+            &doc.transport.query,
+            &|| "/transport/query".into(),
+            &mut problems,
+        );
 
         // Rules.
         let rule_count = doc.rules.len();
@@ -285,11 +291,11 @@ impl Policy {
         let mut any_method = Bits::with_len(rule_count);
         let mut head_named = false;
         for (r, rule) in doc.rules.iter().enumerate() {
-            let at = format!("/rules/{r}");
+            let at = || format!("/rules/{r}");
             if rule.id.trim().is_empty() {
                 problems.add(
                     ErrorCode::InvalidValue,
-                    format!("{at}/id"),
+                    format!("{}/id", at()),
                     "a rule id must not be empty".into(),
                 );
             } else if let Some(first) = doc
@@ -299,14 +305,14 @@ impl Policy {
             {
                 problems.add(
                     ErrorCode::DuplicateRuleId,
-                    format!("{at}/id"),
+                    format!("{}/id", at()),
                     format!("rule id {:?} is already used by /rules/{first}", rule.id),
                 );
             }
             if rule.methods.is_empty() {
                 problems.add(
                     ErrorCode::InvalidValue,
-                    format!("{at}/methods"),
+                    format!("{}/methods", at()),
                     "a rule needs at least one method (or \"*\")".into(),
                 );
             }
@@ -326,7 +332,7 @@ impl Policy {
                 } else {
                     problems.add(
                         ErrorCode::InvalidMethod,
-                        format!("{at}/methods/{m}"),
+                        format!("{}/methods/{m}", at()),
                         format!("{method:?} is not an HTTP method token (RFC 9110)"),
                     );
                 }
@@ -334,7 +340,7 @@ impl Policy {
             if rule.paths.is_empty() {
                 problems.add(
                     ErrorCode::InvalidValue,
-                    format!("{at}/paths"),
+                    format!("{}/paths", at()),
                     "a rule needs at least one path pattern".into(),
                 );
             }
@@ -357,14 +363,14 @@ impl Policy {
                         }
                         Err(e) => problems.add(
                             ErrorCode::InvalidPattern,
-                            format!("{at}/{field}/{p}"),
+                            format!("{}/{field}/{p}", at()),
                             e.message().to_string(),
                         ),
                     }
                 }
             }
-            let any = scope_mask(&rule.any_of, &format!("{at}/any_of"), &mut problems);
-            let all = scope_mask(&rule.all_of, &format!("{at}/all_of"), &mut problems);
+            let any = scope_mask(&rule.any_of, &|| format!("{}/any_of", at()), &mut problems);
+            let all = scope_mask(&rule.all_of, &|| format!("{}/all_of", at()), &mut problems);
             let mut named = any.clone();
             named.union_with(&all);
             let mut any_order: Vec<usize> = Vec::new();
