@@ -66,8 +66,13 @@ impl TokenResponse {
         let expires_in = match member(&object, "expires_in") {
             None => None,
             Some(Value::Number(n)) => Some(n.as_u64().ok_or_else(|| {
+                let found = match n.as_f64() {
+                    Some(f) if f < 0.0 => "a negative number",
+                    Some(f) if f.fract() != 0.0 => "a fractional number",
+                    _ => "a number above 2^64",
+                };
                 invalid(format!(
-                    "`expires_in` must be a non-negative integer, got {n}"
+                    "`expires_in` must be a non-negative integer, got {found}"
                 ))
             })?),
             Some(other) => {

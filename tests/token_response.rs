@@ -138,3 +138,20 @@ fn malformed_responses() {
         assert_eq!(err.code(), ErrorCode::InvalidTokenResponse, "{body}: {err}");
     }
 }
+
+#[test]
+fn a_bad_expires_in_is_named_by_its_kind() {
+    for (value, found) in [
+        ("-1", "a negative number"),
+        ("1.5", "a fractional number"),
+        ("18446744073709551616", "a number above 2^64"),
+        ("\"3600\"", "a string"),
+    ] {
+        let body = format!(r#"{{"access_token":"a","token_type":"Bearer","expires_in":{value}}}"#);
+        let err = TokenResponse::from_json(&body).unwrap_err();
+        assert!(
+            err.message().ends_with(&format!("got {found}")),
+            "{body}: {err}"
+        );
+    }
+}
