@@ -4,8 +4,6 @@
 //! and duplicates collapse. Each token is `1*( %x21 / %x23-5B / %x5D-7E )`: printable ASCII except
 //! space, `"` and `\`.
 
-use std::collections::btree_set;
-use std::collections::BTreeSet;
 use std::fmt;
 use std::str::FromStr;
 
@@ -79,7 +77,10 @@ pub(crate) fn validate_token(token: &str, base_offset: usize) -> Result<(), Erro
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ScopeSet {
-    scopes: BTreeSet<String>,
+    /// Sorted by byte order, without duplicates. (A sorted vector rather than a `BTreeSet`: scope
+    /// sets are small, lookups are a binary search, and the WebAssembly builds carry one B-tree
+    /// instance fewer.)
+    scopes: Vec<String>,
 }
 
 impl ScopeSet {
@@ -107,7 +108,7 @@ impl ScopeSet {
         for piece in scope.split(' ') {
             if !piece.is_empty() {
                 validate_token(piece, offset)?;
-                set.scopes.insert(piece.to_string());
+                set.insert_valid(piece);
             }
             offset += piece.len() + 1;
         }
@@ -132,7 +133,7 @@ impl ScopeSet {
                 )
                 .at(format!("/{index}"))
             })?;
-            set.scopes.insert(token.to_string());
+            set.insert_valid(token);
         }
         Ok(set)
     }
@@ -140,24 +141,39 @@ impl ScopeSet {
     /// Adds one scope token, validating it. Returns whether it was new.
     pub fn insert(&mut self, scope: &str) -> Result<bool, Error> {
         validate_token(scope, 0)?;
-        Ok(self.scopes.insert(scope.to_string()))
+        Ok(self.insert_valid(scope))
     }
 
-    /// Inserts a token already known to be valid.
-    pub(crate) fn insert_valid(&mut self, scope: &str) {
-        if !self.scopes.contains(scope) {
-            self.scopes.insert(scope.to_string());
+    /// Inserts a token already known to be valid. Returns whether it was new.
+    pub(crate) fn insert_valid(&mut self, scope: &str) -> bool {
+        match self.position(scope) {
+            Ok(_) => false,
+            Err(at) => {
+                self.scopes.insert(at, scope.to_string());
+                true
+            }
         }
+    }
+
+    /// Where `scope` is (`Ok`) or would go (`Err`) in the sorted list.
+    fn position(&self, scope: &str) -> Result<usize, usize> {
+        self.scopes.binary_search_by(|s| s.as_str().cmp(scope))
     }
 
     /// Removes one scope. Returns whether it was present.
     pub fn remove(&mut self, scope: &str) -> bool {
-        self.scopes.remove(scope)
+        match self.position(scope) {
+            Ok(at) => {
+                self.scopes.remove(at);
+                true
+            }
+            Err(_) => false,
+        }
     }
 
     /// Whether the set holds `scope`.
     pub fn contains(&self, scope: &str) -> bool {
-        self.scopes.contains(scope)
+        self.position(scope).is_ok()
     }
 
     /// The number of scopes.
@@ -179,56 +195,56 @@ impl ScopeSet {
 
     /// The scopes in either set.
     pub fn union(&self, other: &ScopeSet) -> ScopeSet {
-        let mut scopes = self.scopes.clone();
-        scopes.extend(other.scopes.iter().cloned());
-        ScopeSet { scopes }
+        let mut union = self.clone();
+        for scope in &other.scopes {
+            union.insert_valid(scope);
+        }
+        union
     }
 
     /// The scopes in both sets.
     pub fn intersection(&self, other: &ScopeSet) -> ScopeSet {
-        self.filtered(|scope| other.scopes.contains(scope))
+        self.filtered(|scope| other.contains(scope))
     }
 
     /// The scopes in `self` but not in `other`.
     pub fn difference(&self, other: &ScopeSet) -> ScopeSet {
-        self.filtered(|scope| !other.scopes.contains(scope))
+        self.filtered(|scope| !other.contains(scope))
     }
 
-    /// The scopes of `self` that `keep` accepts. (Inserting one by one: the sets are small, and
-    /// collecting into a `BTreeSet` would link a sort into the WebAssembly builds for nothing.)
+    /// The scopes of `self` that `keep` accepts, still sorted.
     fn filtered(&self, keep: impl Fn(&str) -> bool) -> ScopeSet {
-        let mut scopes = BTreeSet::new();
-        for scope in self.scopes.iter().filter(|scope| keep(scope)) {
-            scopes.insert(scope.clone());
+        let scopes = self.scopes.iter().filter(|scope| keep(scope)).cloned();
+        ScopeSet {
+            scopes: scopes.collect(),
         }
-        ScopeSet { scopes }
     }
 
     /// Whether every scope of `self` is in `other`.
     pub fn is_subset(&self, other: &ScopeSet) -> bool {
-        self.scopes.is_subset(&other.scopes)
+        self.len() <= other.len() && self.iter().all(|scope| other.contains(scope))
     }
 
     /// Whether every scope of `other` is in `self`.
     pub fn is_superset(&self, other: &ScopeSet) -> bool {
-        self.scopes.is_superset(&other.scopes)
+        other.is_subset(self)
     }
 
     /// Whether the sets share no scope.
     pub fn is_disjoint(&self, other: &ScopeSet) -> bool {
-        self.scopes.is_disjoint(&other.scopes)
+        !self.iter().any(|scope| other.contains(scope))
     }
 
     /// The scopes as a sorted list of strings.
     pub fn to_vec(&self) -> Vec<String> {
-        self.scopes.iter().cloned().collect()
+        self.scopes.clone()
     }
 }
 
 /// Iterator over the scopes of a [`ScopeSet`], in canonical order.
 #[derive(Debug, Clone)]
 pub struct ScopeIter<'a> {
-    inner: btree_set::Iter<'a, String>,
+    inner: std::slice::Iter<'a, String>,
 }
 
 impl<'a> Iterator for ScopeIter<'a> {
