@@ -318,8 +318,8 @@ if (missed.decisions)
   p(`- decisions: mostly the crossing into WebAssembly, not the engine (the same engine decides in ~0.2–0.4 µs natively, ` +
     `benches/RESULTS.md). A call with nothing to match, \`allows('GET', '/', grant)\`, already costs ` +
     `${fmtNs(med(lat('scopegate-call', 200)))} against ${fmtNs(med(lat('scopegate-has', 200)))} for \`grant.has(scope)\`: ` +
-    `each string argument is copied into wasm memory (UTF-8 encode, a dlmalloc allocation and free, size-optimized: ` +
-    `opt-level "s" for the full build's crate, "z" elsewhere), and the engine itself runs about 3× slower as size-optimized wasm than natively; \`decide\` also builds its ` +
+    `each string argument is copied into wasm memory (UTF-8 encode, a dlmalloc allocation and free), ` +
+    `and the engine itself runs about 3× slower as size-optimized wasm (opt-level "z") than natively; \`decide\` also builds its ` +
     `result object field by field through serde-wasm-bindgen. ` +
     `CASL's bare \`can\` (a Map lookup, no path) shows what a pure-JS call costs on this machine.`);
 if (missed.verify)
