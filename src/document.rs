@@ -319,15 +319,46 @@ impl DocumentReader {
     }
 
     fn string_list(&mut self, value: &Value, at: &At) -> Option<Vec<String>> {
+        self.array(value, at, "an array of strings", Self::string)
+    }
+
+    /// An array read item by item; `None` when it is not an array or an item could not be read
+    /// (each problem is recorded).
+    fn array<T>(
+        &mut self,
+        value: &Value,
+        at: &At,
+        expected: &str,
+        read: fn(&mut Self, &Value, &At) -> Option<T>,
+    ) -> Option<Vec<T>> {
         let Value::Array(items) = value else {
-            return self.wrong_type(at, "an array of strings", value);
+            return self.wrong_type(at, expected, value);
         };
-        let count = items.len();
-        let mut list = Vec::with_capacity(count);
+        let mut list = Vec::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
-            list.extend(self.string(item, &At::Index(at, i)));
+            list.extend(read(self, item, &At::Index(at, i)));
         }
-        (list.len() == count).then_some(list)
+        (list.len() == items.len()).then_some(list)
+    }
+
+    /// An object of named entries read one by one, like [`array`](Self::array).
+    fn named<T>(
+        &mut self,
+        value: &Value,
+        at: &At,
+        expected: &str,
+        read: fn(&mut Self, &Value, &At) -> Option<T>,
+    ) -> Option<BTreeMap<String, T>> {
+        let Value::Object(map) = value else {
+            return self.wrong_type(at, expected, value);
+        };
+        let mut entries = BTreeMap::new();
+        for (name, entry) in map {
+            if let Some(read) = read(self, entry, &At::Key(at, name)) {
+                entries.insert(name.clone(), read);
+            }
+        }
+        (entries.len() == map.len()).then_some(entries)
     }
 
     /// A string that must be one of `names`; returns its index there.
@@ -421,20 +452,7 @@ impl DocumentReader {
     }
 
     fn scopes(&mut self, value: &Value, at: &At) -> Option<BTreeMap<String, ScopeDefinition>> {
-        let Value::Object(map) = value else {
-            return self.wrong_type(at, "an object of scope definitions", value);
-        };
-        let mut scopes = BTreeMap::new();
-        let mut complete = true;
-        for (name, definition) in map {
-            match self.scope(definition, &At::Key(at, name)) {
-                Some(scope) => {
-                    scopes.insert(name.clone(), scope);
-                }
-                None => complete = false,
-            }
-        }
-        complete.then_some(scopes)
+        self.named(value, at, "an object of scope definitions", Self::scope)
     }
 
     fn scope(&mut self, value: &Value, at: &At) -> Option<ScopeDefinition> {
@@ -467,32 +485,11 @@ impl DocumentReader {
     }
 
     fn roles(&mut self, value: &Value, at: &At) -> Option<BTreeMap<String, Vec<String>>> {
-        let Value::Object(map) = value else {
-            return self.wrong_type(at, "an object of scope lists", value);
-        };
-        let mut roles = BTreeMap::new();
-        let mut complete = true;
-        for (name, members) in map {
-            match self.string_list(members, &At::Key(at, name)) {
-                Some(list) => {
-                    roles.insert(name.clone(), list);
-                }
-                None => complete = false,
-            }
-        }
-        complete.then_some(roles)
+        self.named(value, at, "an object of scope lists", Self::string_list)
     }
 
     fn rules(&mut self, value: &Value, at: &At) -> Option<Vec<RuleDefinition>> {
-        let Value::Array(items) = value else {
-            return self.wrong_type(at, "an array of rules", value);
-        };
-        let count = items.len();
-        let mut rules = Vec::with_capacity(count);
-        for (i, item) in items.iter().enumerate() {
-            rules.extend(self.rule(item, &At::Index(at, i)));
-        }
-        (rules.len() == count).then_some(rules)
+        self.array(value, at, "an array of rules", Self::rule)
     }
 
     fn rule(&mut self, value: &Value, at: &At) -> Option<RuleDefinition> {
