@@ -290,6 +290,8 @@ impl Policy {
         let mut methods: Vec<(String, Bits)> = Vec::new();
         let mut any_method = Bits::with_len(rule_count);
         let mut head_named = false;
+        // The rule ids seen so far, sorted, each with the last rule that used it.
+        let mut ids: Vec<(&str, usize)> = Vec::with_capacity(rule_count);
         for (r, rule) in doc.rules.iter().enumerate() {
             let at = || format!("/rules/{r}");
             if rule.id.trim().is_empty() {
@@ -298,16 +300,20 @@ impl Policy {
                     format!("{}/id", at()),
                     "a rule id must not be empty".into(),
                 );
-            } else if let Some(first) = doc
-                .rules
-                .get(..r)
-                .and_then(|earlier| earlier.iter().rposition(|e| e.id == rule.id))
-            {
-                problems.add(
-                    ErrorCode::DuplicateRuleId,
-                    format!("{}/id", at()),
-                    format!("rule id {:?} is already used by /rules/{first}", rule.id),
-                );
+            } else {
+                match ids.binary_search_by(|(id, _)| (*id).cmp(rule.id.as_str())) {
+                    Ok(found) => {
+                        if let Some((_, last)) = ids.get_mut(found) {
+                            problems.add(
+                                ErrorCode::DuplicateRuleId,
+                                format!("{}/id", at()),
+                                format!("rule id {:?} is already used by /rules/{last}", rule.id),
+                            );
+                            *last = r;
+                        }
+                    }
+                    Err(slot) => ids.insert(slot, (rule.id.as_str(), r)),
+                }
             }
             if rule.methods.is_empty() {
                 problems.add(

@@ -263,3 +263,37 @@ proptest::proptest! {
         proptest::prop_assert_eq!(PolicyDocument::from_json(&text).ok(), loaded.ok());
     }
 }
+
+#[test]
+fn a_repeated_rule_id_names_the_last_rule_that_used_it() {
+    let rule = |id: &str| json!({"id": id, "methods": ["GET"], "paths": ["/x"]});
+    let document = json!({"version": 1, "name": "t", "scopes": {}, "default_scopes": "all",
+        "rules": [rule("a"), rule("b"), rule("a"), rule("a"), rule("b")]});
+    let err = Policy::from_json(&document.to_string()).unwrap_err();
+    let problems: Vec<(Option<&str>, &str)> = err
+        .problems()
+        .iter()
+        .map(|p| (p.pointer(), p.message()))
+        .collect();
+    assert_eq!(
+        problems,
+        [
+            (
+                Some("/rules/2/id"),
+                "rule id \"a\" is already used by /rules/0"
+            ),
+            (
+                Some("/rules/3/id"),
+                "rule id \"a\" is already used by /rules/2"
+            ),
+            (
+                Some("/rules/4/id"),
+                "rule id \"b\" is already used by /rules/1"
+            ),
+        ]
+    );
+    assert!(err
+        .problems()
+        .iter()
+        .all(|p| p.code() == ErrorCode::DuplicateRuleId));
+}
