@@ -3,9 +3,9 @@
 // the hot calls (decide, allows) take their strings as `&str`, which the glue would coerce; these
 // wrappers throw a ScopegateError with code `invalid_argument` first, like every other bad input.
 import * as engine from './scopegate.js';
+import { ScopegateError } from '../errors.js';
 
 const { Grant } = engine;
-import { ScopegateError } from '../errors.js';
 
 function describe(value) {
   if (value === null) return 'null';
@@ -29,15 +29,15 @@ function check(value, expected, name, method) {
 }
 
 // [owner, method, [argument index, argument name, 'string' or the expected class name]...]
-const grant = [0, 'grant', 'Grant'];
+const grantArgument = [0, 'grant', 'Grant'];
 const request = [[0, 'method', 'string'], [1, 'path', 'string'], [2, 'grant', 'Grant']];
 const checked = [
   [engine.Policy?.prototype, 'decide', request],
   [engine.Policy?.prototype, 'allows', request],
   [engine.Policy?.prototype, 'decideAll', [[1, 'grant', 'Grant']]],
-  [engine.Policy?.prototype, 'allowedRules', [grant]],
-  [engine.Policy?.prototype, 'clientUnsafeScopes', [grant]],
-  [engine.Policy?.prototype, 'queryTransportAllowed', [grant]],
+  [engine.Policy?.prototype, 'allowedRules', [grantArgument]],
+  [engine.Policy?.prototype, 'clientUnsafeScopes', [grantArgument]],
+  [engine.Policy?.prototype, 'queryTransportAllowed', [grantArgument]],
   [engine.Policy?.prototype, 'authorize', [[3, 'verifier', 'Verifier']]],
   [engine.Session, 'fromJwt', [[0, 'policy', 'Policy']]],
   [engine.Session, 'fromTokenResponse', [[0, 'policy', 'Policy']]],
