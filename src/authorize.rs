@@ -1,6 +1,7 @@
 //! Authorizing a whole request: find its bearer token (RFC 6750), verify it, check where it
 //! travelled, and decide the endpoint.
 
+use crate::prelude::*;
 use serde::Serialize;
 
 use crate::bearer::{bearer_token, TokenSource};

@@ -5,6 +5,7 @@
 //! ([`TokenSource`]); whether a query-string token is acceptable is a policy decision made
 //! elsewhere.
 
+use crate::prelude::*;
 use serde::Serialize;
 
 use crate::error::{Error, ErrorCode};

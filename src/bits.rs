@@ -1,5 +1,7 @@
 //! Fixed-width bitsets: scope masks (one bit per declared scope) and rule sets (one bit per rule).
 
+use crate::prelude::*;
+
 /// A bitset of a fixed number of 64-bit words.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub(crate) struct Bits {

@@ -1,9 +1,10 @@
 //! The answer to "may this grant call `method path`?": [`Decision`], with its [`Reason`] and
 //! [`DataRange`].
 
-use std::collections::BTreeMap;
-use std::fmt;
-use std::sync::Arc;
+use crate::prelude::*;
+use alloc::collections::BTreeMap;
+use alloc::sync::Arc;
+use core::fmt;
 
 use serde::{Deserialize, Serialize};
 

@@ -5,7 +5,8 @@
 //! JSON walks the document once and reports *every* structural problem (unknown field, wrong type,
 //! missing field, bad enum value) with its JSON pointer before any semantic check runs.
 
-use std::collections::BTreeMap;
+use crate::prelude::*;
+use alloc::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -106,7 +107,7 @@ impl<'de> Deserialize<'de> for DefaultScopes {
         impl<'de> serde::de::Visitor<'de> for DefaultScopesVisitor {
             type Value = DefaultScopes;
 
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            fn expecting(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
                 f.write_str("\"all\" or a list of scopes")
             }
 

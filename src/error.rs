@@ -5,7 +5,8 @@
 //! people. Policy loading reports every problem it finds at once in [`Error::problems`], each with a
 //! JSON pointer to the offending value.
 
-use std::fmt;
+use crate::prelude::*;
+use core::fmt;
 
 use serde::{Deserialize, Serialize};
 
@@ -238,4 +239,4 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {}
+impl core::error::Error for Error {}

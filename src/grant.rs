@@ -2,7 +2,8 @@
 //! [`Policy::grant`](crate::Policy::grant) (requested ∩ allowed) or
 //! [`Policy::expand`](crate::Policy::expand) (a token's scopes as they are).
 
-use std::collections::BTreeMap;
+use crate::prelude::*;
+use alloc::collections::BTreeMap;
 
 use serde::Serialize;
 

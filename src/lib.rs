@@ -119,6 +119,22 @@
     )
 )]
 #![warn(missing_docs)]
+// The npm lite module is built without `std` (the `wasm-runtime` feature on wasm32), so that no
+// panic-message formatting is linked; every other build links `std` (see `Cargo.toml`).
+#![no_std]
+
+extern crate alloc;
+#[cfg(not(all(target_arch = "wasm32", feature = "wasm-runtime")))]
+extern crate std;
+
+/// The names of the standard prelude that live in `alloc`, for modules of a `no_std` crate.
+mod prelude {
+    pub(crate) use alloc::boxed::Box;
+    pub(crate) use alloc::format;
+    pub(crate) use alloc::string::{String, ToString};
+    pub(crate) use alloc::vec;
+    pub(crate) use alloc::vec::Vec;
+}
 
 #[cfg(feature = "verify")]
 mod authorize;

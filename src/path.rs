@@ -13,8 +13,9 @@
 //! an encoded slash (`%2F`) or backslash (`%5C`), a raw backslash, a NUL or other control character
 //! (raw or encoded), an invalid percent-escape (`%G1`, `%4`) and a path not starting with `/`.
 
-use std::borrow::Cow;
-use std::fmt;
+use crate::prelude::*;
+use alloc::borrow::Cow;
+use core::fmt;
 
 use crate::error::{Error, ErrorCode};
 
@@ -48,8 +49,8 @@ pub struct Segments<'p> {
 
 #[derive(Debug, Clone)]
 enum SegmentsInner<'p> {
-    Clean(std::str::Split<'p, char>),
-    Decoded(std::slice::Iter<'p, Cow<'p, str>>),
+    Clean(core::str::Split<'p, char>),
+    Decoded(core::slice::Iter<'p, Cow<'p, str>>),
 }
 
 impl<'p> Iterator for Segments<'p> {

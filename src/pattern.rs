@@ -13,8 +13,9 @@
 //! `\` or control characters, and may not be `.` or `..`; empty segments (`//`, a trailing `/`)
 //! are refused. Patterns are matched against [normalized](crate::normalize_path) paths.
 
-use std::collections::BTreeMap;
-use std::sync::Arc;
+use crate::prelude::*;
+use alloc::collections::BTreeMap;
+use alloc::sync::Arc;
 
 use crate::error::{Error, ErrorCode};
 

@@ -27,10 +27,11 @@
 //! deciding rule's `any_of`/`all_of` has subject `end_user`; otherwise (a `machine` or `any` scope,
 //! or a rule that needs no scope) it is `all`.
 
-use std::borrow::Cow;
-use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use crate::prelude::*;
+use alloc::borrow::Cow;
+use alloc::collections::BTreeMap;
+use alloc::sync::Arc;
+use core::sync::atomic::{AtomicU64, Ordering};
 
 use crate::bits::{Bits, RuleSet};
 use crate::decision::{DataRange, Decision, Reason};
@@ -445,7 +446,7 @@ impl Policy {
                                 .get(start..)
                                 .unwrap_or_default()
                                 .iter()
-                                .chain(std::iter::once(&next))
+                                .chain(core::iter::once(&next))
                                 .filter_map(|&n| names.get(n).map(String::as_str))
                                 .collect();
                             let origin = names.get(node).map_or("", String::as_str);

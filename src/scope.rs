@@ -4,8 +4,9 @@
 //! and duplicates collapse. Each token is `1*( %x21 / %x23-5B / %x5D-7E )`: printable ASCII except
 //! space, `"` and `\`.
 
-use std::fmt;
-use std::str::FromStr;
+use crate::prelude::*;
+use core::fmt;
+use core::str::FromStr;
 
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde::ser::{SerializeSeq, Serializer};
@@ -244,7 +245,7 @@ impl ScopeSet {
 /// Iterator over the scopes of a [`ScopeSet`], in canonical order.
 #[derive(Debug, Clone)]
 pub struct ScopeIter<'a> {
-    inner: std::slice::Iter<'a, String>,
+    inner: core::slice::Iter<'a, String>,
 }
 
 impl<'a> Iterator for ScopeIter<'a> {

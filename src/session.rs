@@ -9,7 +9,8 @@
 //! [`Session::url_with_token`] only puts the token in a URL when the policy's `transport.query`
 //! allows every scope it carries.
 
-use std::fmt::Write as _;
+use crate::prelude::*;
+use core::fmt::Write as _;
 
 use crate::bearer::bearer_token;
 use crate::decision::{Decision, Reason};

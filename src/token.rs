@@ -5,7 +5,8 @@
 //! [`Verifier`](crate::Verifier), which returns the same [`Token`] once the signature and the claims
 //! have been checked.
 
-use std::fmt;
+use crate::prelude::*;
+use core::fmt;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -301,7 +302,7 @@ pub(crate) fn parse_payload(part: &str) -> Result<Map<String, Value>, Error> {
 
 /// Parses a JSON object, refusing non-UTF-8 input and duplicate keys at any depth.
 pub(crate) fn parse_object(bytes: &[u8], what: &str) -> Result<Map<String, Value>, Error> {
-    let text = std::str::from_utf8(bytes)
+    let text = core::str::from_utf8(bytes)
         .map_err(|_| malformed(format!("the token {what} is not UTF-8")))?;
     let value = parse_value(text, true)
         .map_err(|e| malformed(format!("the token {what} is not valid JSON: {e}")))?;
@@ -441,8 +442,13 @@ pub(crate) fn numeric_date(claims: &Map<String, Value>, name: &str) -> Result<Op
         if !f.is_finite() || f < 0.0 || f > MAX_NUMERIC_DATE as f64 {
             return Err(bad());
         }
-        // In range [0, 2^53] and finite: the conversion is exact after ceil.
-        f.ceil() as u64
+        // In range [0, 2^53] and finite: `as` keeps the whole part exactly; round up the rest.
+        let whole = f as u64;
+        if (whole as f64) < f {
+            whole + 1
+        } else {
+            whole
+        }
     } else {
         return Err(bad());
     };

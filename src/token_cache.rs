@@ -1,7 +1,8 @@
 //! A bounded cache of verified tokens: [`TokenCache`], so a worker that sees the same token on
 //! every request verifies its signature once.
 
-use std::num::NonZeroUsize;
+use crate::prelude::*;
+use core::num::NonZeroUsize;
 
 use lru::LruCache;
 

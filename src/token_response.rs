@@ -1,5 +1,6 @@
 //! OAuth 2.0 token endpoint responses (RFC 6749 §5.1 success, §5.2 error).
 
+use crate::prelude::*;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -66,10 +67,13 @@ impl TokenResponse {
         let expires_in = match member(&object, "expires_in") {
             None => None,
             Some(Value::Number(n)) => Some(n.as_u64().ok_or_else(|| {
+                // 2^64 as f64; below it `f as u64` truncates, so a mismatch is a fraction.
+                const TWO_POW_64: f64 = 18_446_744_073_709_551_616.0;
                 let found = match n.as_f64() {
                     Some(f) if f < 0.0 => "a negative number",
-                    Some(f) if f.fract() != 0.0 => "a fractional number",
-                    _ => "a number above 2^64",
+                    Some(f) if f >= TWO_POW_64 => "a number above 2^64",
+                    Some(f) if (f as u64) as f64 != f => "a fractional number",
+                    _ => "a number with a decimal point or an exponent",
                 };
                 invalid(format!(
                     "`expires_in` must be a non-negative integer, got {found}"

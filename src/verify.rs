@@ -19,9 +19,10 @@
 //! - The time comes from [`VerifyOptions::now`] or [`Verifier::verify_at`]; otherwise the system
 //!   clock, which does not exist in WebAssembly ([`ErrorCode::ClockUnavailable`]).
 
-use std::fmt;
-use std::str::FromStr;
-use std::sync::atomic::{AtomicU64, Ordering};
+use crate::prelude::*;
+use core::fmt;
+use core::str::FromStr;
+use core::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Once;
 
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};

@@ -145,6 +145,9 @@ fn a_bad_expires_in_is_named_by_its_kind() {
         ("-1", "a negative number"),
         ("1.5", "a fractional number"),
         ("18446744073709551616", "a number above 2^64"),
+        ("1e30", "a number above 2^64"),
+        ("3600.0", "a number with a decimal point or an exponent"),
+        ("36e2", "a number with a decimal point or an exponent"),
         ("\"3600\"", "a string"),
     ] {
         let body = format!(r#"{{"access_token":"a","token_type":"Bearer","expires_in":{value}}}"#);

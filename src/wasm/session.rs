@@ -1,13 +1,14 @@
 //! The `Session` JavaScript class: a frontend's token and what it may call. Conversion only; the
 //! logic is [`crate::Session`].
 
-use std::rc::Rc;
+use crate::prelude::*;
+use alloc::rc::Rc;
 
 use wasm_bindgen::prelude::*;
 
 use super::{
     date_seconds, decode_options, get, is_absent, json_text_arg, now_from, scopes_arg, string_arg,
-    to_js_error, to_plain, JsGrant, JsPolicy,
+    to_js_error, to_plain, JsGrant, JsNumbers, JsPolicy,
 };
 use crate::{Policy, Session, SessionOptions, TokenResponse};
 
@@ -139,7 +140,7 @@ impl JsSession {
     #[wasm_bindgen(getter)]
     pub fn claims(&self) -> Result<JsValue, JsValue> {
         match self.inner.token() {
-            Some(token) => to_plain(token.claims()),
+            Some(token) => to_plain(&JsNumbers(token.claims())),
             None => Ok(JsValue::UNDEFINED),
         }
     }

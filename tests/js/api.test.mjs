@@ -125,21 +125,43 @@ test('the lite build decides the same and has no Verifier', () => {
   assert.throws(() => new lite.Policy('{}'), (e) => e instanceof ScopegateError && e.code === 'invalid_policy');
 });
 
-test('memory stays flat across a million decisions', () => {
-  const policy = new Policy(banking);
-  const grant = policy.expand('read_only read_write');
-  for (let i = 0; i < 10_000; i++) {
-    policy.decide('GET', `/cards/${i}`, grant);
+const b64url = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
+const unsignedJwt = (payloadJson) => `${b64url({ alg: 'none' })}.${Buffer.from(payloadJson).toString('base64url')}.`;
+
+test('both builds give claims and token responses as JSON.parse reads them, large integers too', () => {
+  const payload = '{"sub":"u-1","scope":"read_only","big":18446744073709551615,"low":-9007199254740993,'
+    + '"safe":9007199254740991,"half":1.5,"nested":{"ids":[9007199254740993,2]}}';
+  const body = '{"access_token":"a","token_type":"Bearer","expires_in":18446744073709551615}';
+  for (const build of [scopegate, lite]) {
+    const token = build.decodeUnverified(unsignedJwt(payload));
+    assert.deepEqual(token.claims, JSON.parse(payload));
+    assert.deepEqual(token.header, { alg: 'none' });
+    const session = build.Session.fromJwt(new build.Policy(banking), unsignedJwt(payload));
+    assert.deepEqual(session.claims, JSON.parse(payload));
+    assert.equal(build.parseTokenResponse(body).expiresIn, JSON.parse(body).expires_in);
   }
-  const before = scopegate.wasmMemoryBytes();
-  let allowed = 0;
-  for (let i = 0; i < 1_000_000; i++) {
-    if (i % 10 === 0) policy.decide('DELETE', `/legal/kyc/${i}`, grant);
-    else if (policy.allows('GET', `/cards/${i}`, grant)) allowed++;
-  }
-  assert.equal(allowed, 900_000);
-  assert.equal(scopegate.wasmMemoryBytes(), before);
 });
+
+for (const [name, build] of [['full', scopegate], ['lite', lite]]) {
+  test(`memory stays flat across a million calls (${name} build)`, () => {
+    const policy = new build.Policy(banking);
+    const grant = policy.expand('read_only read_write');
+    const jwt = unsignedJwt('{"sub":"u-1","scope":"read_only","exp":2000000000}');
+    let allowed = 0;
+    const call = (i) => {
+      if (i % 10 === 0) policy.decide('DELETE', `/legal/kyc/${i}`, grant);
+      else if (i % 100 === 1) build.decodeUnverified(jwt);
+      else if (i % 100 === 2) policy.grant('read_only', 'read_only read_write').free();
+      else if (policy.allows('GET', `/cards/${i}`, grant)) allowed++;
+    };
+    for (let i = 0; i < 10_000; i++) call(i);
+    const before = build.wasmMemoryBytes();
+    allowed = 0;
+    for (let i = 0; i < 1_000_000; i++) call(i);
+    assert.equal(allowed, 880_000);
+    assert.equal(build.wasmMemoryBytes(), before);
+  });
+}
 
 test('classes free their Rust state with free() or Symbol.dispose', () => {
   const policy = new Policy(banking);
