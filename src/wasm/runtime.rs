@@ -1,5 +1,5 @@
 //! What a wasm32 module built without `std` needs from its crate (the `wasm-runtime` feature,
-//! used for the npm lite module): a panic handler and a global allocator.
+//! used for the npm lite module): a panic handler and a global allocator (dlmalloc, as in `std`).
 //!
 //! The panic handler traps without formatting its message, so none of the formatting code that
 //! `std`'s handler links is in the module. Library code does not panic on any input; a trap here
@@ -13,7 +13,7 @@ fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
     core::arch::wasm32::unreachable()
 }
 
-// SAFETY: `new_global` needs a single-threaded wasm32 module, which `wasm.rs` asserts for builds
-// without `std` (no `atomics` target feature).
+/// The allocator `std` itself uses on wasm32. talc measured 1 KB smaller but ~10% slower per call
+/// from JavaScript (`allows`: 1.22 against 1.08 µs in Node), and needs an `unsafe` constructor.
 #[global_allocator]
-static ALLOCATOR: talc::TalckWasm = unsafe { talc::TalckWasm::new_global() };
+static ALLOCATOR: dlmalloc::GlobalDlmalloc = dlmalloc::GlobalDlmalloc;
