@@ -1,17 +1,4 @@
 //! Request paths: the one safe reading of a path that every runtime shares.
-//!
-//! [`normalize_path`] turns the path of a request into segments that rules are matched against:
-//!
-//! 1. the query (`?...`) and fragment (`#...`) are cut off;
-//! 2. the path must start with `/`;
-//! 3. each segment is percent-decoded (so `/%61dmin` is `/admin`); the decoded bytes must be UTF-8;
-//! 4. dot segments are removed (RFC 3986 §5.2.4: `/a/./b/../c` is `/a/c`; `..` never climbs above
-//!    the root), after decoding, so `%2e%2e` counts as `..`;
-//! 5. empty segments are dropped: `//a///b/` is `/a/b` (servers commonly merge slashes).
-//!
-//! Anything that servers disagree on is refused with [`ErrorCode::InvalidPath`] rather than guessed:
-//! an encoded slash (`%2F`) or backslash (`%5C`), a raw backslash, a NUL or other control character
-//! (raw or encoded), an invalid percent-escape (`%G1`, `%4`) and a path not starting with `/`.
 
 use crate::prelude::*;
 use alloc::borrow::Cow;
@@ -274,7 +261,21 @@ const BYTE_CLASS: [u8; 256] = {
     table
 };
 
-/// Normalizes a request path (see the [module documentation](self) for the exact steps).
+/// Normalizes a request path.
+///
+/// It turns the path of a request into the segments that rules are matched against:
+///
+/// 1. the query (`?...`) and fragment (`#...`) are cut off;
+/// 2. the path must start with `/`;
+/// 3. each segment is percent-decoded (so `/%61dmin` is `/admin`); the decoded bytes must be UTF-8;
+/// 4. dot segments are removed (RFC 3986 §5.2.4: `/a/./b/../c` is `/a/c`; `..` never climbs above
+///    the root), after decoding, so `%2e%2e` counts as `..`;
+/// 5. empty segments are dropped: `//a///b/` is `/a/b` (servers commonly merge slashes).
+///
+/// Anything that servers disagree on is refused with [`ErrorCode::InvalidPath`] rather than
+/// guessed: an encoded slash (`%2F`) or backslash (`%5C`), a raw backslash, a NUL or other control
+/// character (raw or encoded), an invalid percent-escape (`%G1`, `%4`) and a path not starting with
+/// `/`.
 ///
 /// ```
 /// use scopegate::{normalize_path, ErrorCode};

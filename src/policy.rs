@@ -1,31 +1,4 @@
 //! The compiled policy: validation, grants and endpoint decisions.
-//!
-//! # Decision semantics
-//!
-//! For a request `method path` and a grant (a set of scopes, roles and `implies` expanded):
-//!
-//! 1. The method must be an RFC 9110 token and the path must [normalize](crate::normalize_path);
-//!    otherwise the decision is `invalid_method` / `invalid_path`.
-//! 2. A rule *matches* when its `methods` contain the method (or `"*"`), one of its `paths` matches
-//!    the normalized path, and none of its `except` patterns does. `HEAD` is matched by `GET` rules
-//!    unless some rule of the policy names `HEAD`.
-//! 3. A rule's scope condition is *satisfied* when the grant holds every scope of `all_of` and, if
-//!    `any_of` is not empty, at least one scope of `any_of`. An empty condition is always satisfied.
-//! 4. If a matching `deny` rule is satisfied, the request is refused: `denied_by_rule`.
-//! 5. Otherwise, if a matching `allow` rule is satisfied, the request is `allowed`. When several
-//!    are, the first (in document order) that gives data range `all` wins, else the first one.
-//! 6. Otherwise, if `allow` rules match, the answer is `insufficient_scope` with `missing`. For
-//!    each matching `allow` rule, a candidate is its `all_of` scopes not held plus, when none of its
-//!    `any_of` is held, one `any_of` scope; scopes that the rest of the candidate brings through
-//!    `implies` are left out. Candidates whose addition would trigger a `deny` rule are skipped;
-//!    the smallest remaining one is `missing` (ties: the earlier rule, then the earlier scope in
-//!    `any_of`). No scope of `missing` can be left out, and without `implies` no smaller set
-//!    exists. If every candidate triggers a `deny` rule, the answer is `denied_by_rule`.
-//! 7. Otherwise nothing covers the endpoint: `no_matching_rule` (deny by default).
-//!
-//! The data range of an allowed request is `own` when every scope of the grant that appears in the
-//! deciding rule's `any_of`/`all_of` has subject `end_user`; otherwise (a `machine` or `any` scope,
-//! or a rule that needs no scope) it is `all`.
 
 use crate::prelude::*;
 use alloc::borrow::Cow;
@@ -892,8 +865,38 @@ impl Policy {
         })
     }
 
-    /// Decides whether `grant` may call `method path`, and explains why (see the
-    /// [semantics](self)).
+    /// Decides whether `grant` may call `method path`, and explains why.
+    ///
+    /// # Semantics
+    ///
+    /// For a request `method path` and a grant (a set of scopes, roles and `implies` expanded):
+    ///
+    /// 1. The method must be an RFC 9110 token and the path must
+    ///    [normalize](crate::normalize_path); otherwise the decision is `invalid_method` /
+    ///    `invalid_path`.
+    /// 2. A rule *matches* when its `methods` contain the method (or `"*"`), one of its `paths`
+    ///    matches the normalized path, and none of its `except` patterns does. `HEAD` is matched by
+    ///    `GET` rules unless some rule of the policy names `HEAD`.
+    /// 3. A rule's scope condition is *satisfied* when the grant holds every scope of `all_of` and,
+    ///    if `any_of` is not empty, at least one scope of `any_of`. An empty condition is always
+    ///    satisfied.
+    /// 4. If a matching `deny` rule is satisfied, the request is refused: `denied_by_rule`.
+    /// 5. Otherwise, if a matching `allow` rule is satisfied, the request is `allowed`. When
+    ///    several are, the first (in document order) that gives data range `all` wins, else the
+    ///    first one.
+    /// 6. Otherwise, if `allow` rules match, the answer is `insufficient_scope` with `missing`. For
+    ///    each matching `allow` rule, a candidate is its `all_of` scopes not held plus, when none
+    ///    of its `any_of` is held, one `any_of` scope; scopes that the rest of the candidate brings
+    ///    through `implies` are left out. Candidates whose addition would trigger a `deny` rule are
+    ///    skipped; the smallest remaining one is `missing` (ties: the earlier rule, then the
+    ///    earlier scope in `any_of`). No scope of `missing` can be left out, and without `implies`
+    ///    no smaller set exists. If every candidate triggers a `deny` rule, the answer is
+    ///    `denied_by_rule`.
+    /// 7. Otherwise nothing covers the endpoint: `no_matching_rule` (deny by default).
+    ///
+    /// The data range of an allowed request is `own` when every scope of the grant that appears in
+    /// the deciding rule's `any_of`/`all_of` has subject `end_user`; otherwise (a `machine` or
+    /// `any` scope, or a rule that needs no scope) it is `all`.
     pub fn decide(&self, method: &str, path: &str, grant: &Grant) -> Decision {
         let mask = self.mask_of(grant);
         self.with_outcome(method, path, &mask, true, |outcome, segments| {
