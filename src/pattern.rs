@@ -1,17 +1,4 @@
 //! Path patterns (`/v1/users/{id}/**`) and the route trie they compile into.
-//!
-//! A pattern starts with `/` and is made of segments separated by `/`:
-//!
-//! | segment  | matches                                                     |
-//! |----------|-------------------------------------------------------------|
-//! | `wallets`| exactly that (decoded, case-sensitive) segment              |
-//! | `{id}`   | any one segment, captured as the parameter `id`             |
-//! | `*`      | any one segment, not captured                               |
-//! | `**`     | the rest of the path: zero or more segments (last only)     |
-//!
-//! `/` alone matches the root. Literal segments may not contain `{`, `}`, `*`, `%`, `?`, `#`,
-//! `\` or control characters, and may not be `.` or `..`; empty segments (`//`, a trailing `/`)
-//! are refused. Patterns are matched against [normalized](crate::normalize_path) paths.
 
 use crate::prelude::*;
 use alloc::collections::BTreeMap;
@@ -29,6 +16,19 @@ enum Segment {
 }
 
 /// A parsed path pattern.
+///
+/// A pattern starts with `/` and is made of segments separated by `/`:
+///
+/// | segment  | matches                                                     |
+/// |----------|-------------------------------------------------------------|
+/// | `wallets`| exactly that (decoded, case-sensitive) segment              |
+/// | `{id}`   | any one segment, captured as the parameter `id`             |
+/// | `*`      | any one segment, not captured                               |
+/// | `**`     | the rest of the path: zero or more segments (last only)     |
+///
+/// `/` alone matches the root. Literal segments may not contain `{`, `}`, `*`, `%`, `?`, `#`,
+/// `\` or control characters, and may not be `.` or `..`; empty segments (`//`, a trailing `/`)
+/// are refused. Patterns are matched against [normalized](crate::normalize_path) paths.
 ///
 /// ```
 /// use scopegate::PathPattern;

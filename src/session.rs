@@ -1,13 +1,6 @@
 //! What a frontend holds after sign-in: a [`Session`], built from a JWT access token (decoded,
 //! **not verified**) or an OAuth2 token response (opaque tokens), answering "may I call
 //! `method path`?" so a UI can hide what the user cannot do.
-//!
-//! A session is a UI convenience, never a security boundary: the token's signature is not checked
-//! here, and the API must still authorize every request (see [`Policy::authorize`]). What a session
-//! does enforce is client safety: a token carrying a scope marked `client_safe: false` (the
-//! partner API's `base`) is refused with [`ErrorCode::ClientUnsafeToken`], and
-//! [`Session::url_with_token`] only puts the token in a URL when the policy's `transport.query`
-//! allows every scope it carries.
 
 use crate::prelude::*;
 use core::fmt::Write as _;
@@ -33,6 +26,13 @@ pub struct SessionOptions {
 }
 
 /// A signed-in user's token and what it grants under a policy.
+///
+/// A session is a UI convenience, never a security boundary: the token's signature is not checked
+/// here, and the API must still authorize every request (see [`Policy::authorize`]). What a session
+/// does enforce is client safety: a token carrying a scope marked `client_safe: false` (the
+/// partner API's `base`) is refused with [`ErrorCode::ClientUnsafeToken`], and
+/// [`Session::url_with_token`] only puts the token in a URL when the policy's `transport.query`
+/// allows every scope it carries.
 ///
 /// ```
 /// use scopegate::{Policy, Reason, Session, SessionOptions};

@@ -1,23 +1,4 @@
 //! JWT access token verification: keys, options and the [`Verifier`].
-//!
-//! A [`Verifier`] is built once from a [`KeySet`] (HMAC secret, PEM public key, JWK or JWKS; every
-//! key is parsed and checked at that point) and [`VerifyOptions`], then reused for every request.
-//! [`Verifier::verify`] checks, in this order: size, structure, header (`alg`, `crit`, key-location
-//! headers, `typ`), key selection by `kid`, signature, claim types, then `exp`, `nbf`, `iat`,
-//! `max_token_age`, `iss`, `aud` and the required claims. Claim checks are done by scopegate itself
-//! (jsonwebtoken only checks the signature), so the rules are exactly the ones documented here.
-//!
-//! Decisions:
-//! - `alg` `none` (any case) and any algorithm not in [`VerifyOptions::algorithms`] are refused
-//!   with [`ErrorCode::AlgorithmNotAllowed`]; so is an algorithm that does not fit the selected
-//!   key's type (no algorithm confusion: an RSA key never verifies `HS256`).
-//! - Headers that point at keys (`jku`, `x5u`, `x5c`, `jwk`) are never followed: a token carrying
-//!   one is refused with [`ErrorCode::UnsupportedToken`]. `crit` naming anything is refused the
-//!   same way (scopegate understands no JWS extension).
-//! - A token is expired when `now >= exp + clock_tolerance`. A token older than `max_token_age`
-//!   (by `iat`) is also [`ErrorCode::TokenExpired`].
-//! - The time comes from [`VerifyOptions::now`] or [`Verifier::verify_at`]; otherwise the system
-//!   clock, which does not exist in WebAssembly ([`ErrorCode::ClockUnavailable`]).
 
 use crate::prelude::*;
 use core::fmt;
@@ -821,6 +802,24 @@ pub struct VerifiedJws {
 }
 
 /// Verifies JWT access tokens: built once (keys parsed once), reused for every request.
+///
+/// It is built from a [`KeySet`] (HMAC secret, PEM public key, JWK or JWKS; every key is parsed
+/// and checked at that point) and [`VerifyOptions`]. [`Verifier::verify`] checks, in this order: size, structure, header (`alg`, `crit`, key-location
+/// headers, `typ`), key selection by `kid`, signature, claim types, then `exp`, `nbf`, `iat`,
+/// `max_token_age`, `iss`, `aud` and the required claims. Claim checks are done by scopegate itself
+/// (jsonwebtoken only checks the signature), so the rules are exactly the ones documented here.
+///
+/// Decisions:
+/// - `alg` `none` (any case) and any algorithm not in [`VerifyOptions::algorithms`] are refused
+///   with [`ErrorCode::AlgorithmNotAllowed`]; so is an algorithm that does not fit the selected
+///   key's type (no algorithm confusion: an RSA key never verifies `HS256`).
+/// - Headers that point at keys (`jku`, `x5u`, `x5c`, `jwk`) are never followed: a token carrying
+///   one is refused with [`ErrorCode::UnsupportedToken`]. `crit` naming anything is refused the
+///   same way (scopegate understands no JWS extension).
+/// - A token is expired when `now >= exp + clock_tolerance`. A token older than `max_token_age`
+///   (by `iat`) is also [`ErrorCode::TokenExpired`].
+/// - The time comes from [`VerifyOptions::now`] or [`Verifier::verify_at`]; otherwise the system
+///   clock, which does not exist in WebAssembly ([`ErrorCode::ClockUnavailable`]).
 ///
 /// ```
 /// use scopegate::{Algorithm, ErrorCode, KeySet, Verifier, VerifyOptions};
