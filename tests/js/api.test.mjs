@@ -10,6 +10,9 @@ const root = process.env.SCOPEGATE_ROOT;
 const banking = readFileSync(join(root, 'examples/policies/banking.json'), 'utf8');
 const partner = readFileSync(join(root, 'examples/policies/partner.json'), 'utf8');
 const { Policy, ScopegateError } = scopegate;
+// A JWT part from a value, and an unsigned JWT from payload text (kept as written: big integers).
+const b64url = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
+const unsignedJwt = (payloadJson) => `${b64url({ alg: 'none' })}.${Buffer.from(payloadJson).toString('base64url')}.`;
 
 test('a decision is a plain object with the documented fields', () => {
   const policy = new Policy(banking);
@@ -99,8 +102,7 @@ test('bad input from JS is a ScopegateError with a code, never a trap', () => {
 test('verification uses jose names and an injectable clock', async () => {
   const { createHmac } = await import('node:crypto');
   const secret = 'a-test-secret-of-at-least-32-bytes!!';
-  const b64 = (v) => Buffer.from(JSON.stringify(v)).toString('base64url');
-  const input = `${b64({ alg: 'HS256', typ: 'at+jwt' })}.${b64({ iss: 'https://issuer', scope: 'read_only', exp: 2000, iat: 1000 })}`;
+  const input = `${b64url({ alg: 'HS256', typ: 'at+jwt' })}.${b64url({ iss: 'https://issuer', scope: 'read_only', exp: 2000, iat: 1000 })}`;
   const jwt = `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`;
   const verifier = new scopegate.Verifier({ secret }, { algorithms: ['HS256'], issuer: 'https://issuer', typ: 'at+jwt' });
   const token = verifier.verify(jwt, { currentDate: new Date(1500 * 1000) });
@@ -124,9 +126,6 @@ test('the lite build decides the same and has no Verifier', () => {
   assert.deepEqual(policy.decide('GET', '/wallets', grant).data, 'own');
   assert.throws(() => new lite.Policy('{}'), (e) => e instanceof ScopegateError && e.code === 'invalid_policy');
 });
-
-const b64url = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
-const unsignedJwt = (payloadJson) => `${b64url({ alg: 'none' })}.${Buffer.from(payloadJson).toString('base64url')}.`;
 
 test('both builds give claims and token responses as JSON.parse reads them, large integers too', () => {
   const payload = '{"sub":"u-1","scope":"read_only","big":18446744073709551615,"low":-9007199254740993,'
