@@ -37,6 +37,8 @@ pub enum ErrorCode {
     DuplicateRuleId,
     /// A name is used twice where it must be unique (a role named like a scope).
     DuplicateName,
+    /// A JSON object repeats a key (parsers disagree on which value counts, so it is refused).
+    DuplicateKey,
     /// A rule, role, `implies` list or setting names a scope the policy does not declare.
     UnknownScope,
     /// The `implies` relation has a cycle.
@@ -88,6 +90,9 @@ pub enum ErrorCode {
     TokenInQueryNotAllowed,
     /// A token carrying a `client_safe: false` scope reached code running in a browser.
     ClientUnsafeToken,
+    /// A remote key set (JWKS) could not be fetched or read, and no good keys are at hand
+    /// (raised by the JavaScript `RemoteJwks`, which does the fetching).
+    JwksUnavailable,
 }
 
 impl ErrorCode {
@@ -108,6 +113,7 @@ impl ErrorCode {
             ErrorCode::InvalidValue => "invalid_value",
             ErrorCode::DuplicateRuleId => "duplicate_rule_id",
             ErrorCode::DuplicateName => "duplicate_name",
+            ErrorCode::DuplicateKey => "duplicate_key",
             ErrorCode::UnknownScope => "unknown_scope",
             ErrorCode::ImpliesCycle => "implies_cycle",
             ErrorCode::InvalidPattern => "invalid_pattern",
@@ -133,6 +139,7 @@ impl ErrorCode {
             ErrorCode::TokenMissing => "token_missing",
             ErrorCode::TokenInQueryNotAllowed => "token_in_query_not_allowed",
             ErrorCode::ClientUnsafeToken => "client_unsafe_token",
+            ErrorCode::JwksUnavailable => "jwks_unavailable",
         }
     }
 }

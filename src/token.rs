@@ -6,16 +6,14 @@
 //! have been checked.
 
 use crate::prelude::*;
-use core::fmt;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Serialize;
-use serde_json::map::Entry;
-use serde_json::{Map, Number, Value};
+use serde_json::{Map, Value};
 
 use crate::error::{Error, ErrorCode};
+use crate::json::parse_value;
 use crate::scope::ScopeSet;
 
 /// The default maximum token size, in bytes (16 KiB).
@@ -280,7 +278,7 @@ pub(crate) fn b64_part(part: &str, what: &str) -> Result<Vec<u8>, Error> {
 /// not a JWE (`enc`).
 pub(crate) fn parse_header(part: &str) -> Result<Map<String, Value>, Error> {
     let bytes = b64_part(part, "header")?;
-    let header = parse_object(&bytes, "header")?;
+    let header = parse_object(&bytes, "token header")?;
     if header.contains_key("enc") {
         return Err(Error::new(
             ErrorCode::UnsupportedToken,
@@ -297,116 +295,19 @@ pub(crate) fn parse_header(part: &str) -> Result<Map<String, Value>, Error> {
 /// Decodes and parses the payload: UTF-8 JSON object without duplicate keys.
 pub(crate) fn parse_payload(part: &str) -> Result<Map<String, Value>, Error> {
     let bytes = b64_part(part, "payload")?;
-    parse_object(&bytes, "payload")
+    parse_object(&bytes, "token payload")
 }
 
-/// Parses a JSON object, refusing non-UTF-8 input and duplicate keys at any depth.
+/// Parses a JSON object, refusing non-UTF-8 input and duplicate keys at any depth; `what` names
+/// it in messages ("token header", "JWKS", ...).
 pub(crate) fn parse_object(bytes: &[u8], what: &str) -> Result<Map<String, Value>, Error> {
-    let text = core::str::from_utf8(bytes)
-        .map_err(|_| malformed(format!("the token {what} is not UTF-8")))?;
-    let value = parse_value(text, true)
-        .map_err(|e| malformed(format!("the token {what} is not valid JSON: {e}")))?;
+    let text =
+        core::str::from_utf8(bytes).map_err(|_| malformed(format!("the {what} is not UTF-8")))?;
+    let value =
+        parse_value(text).map_err(|e| malformed(format!("the {what} is not valid JSON: {e}")))?;
     match value {
         Value::Object(map) => Ok(map),
-        _ => Err(malformed(format!("the token {what} is not a JSON object"))),
-    }
-}
-
-/// Parses JSON text into a [`Value`], like `serde_json::from_str::<Value>`. With
-/// `reject_duplicates`, an object that repeats a key is an error at any depth; without it the last
-/// value wins, as serde_json does. One parser serves tokens, token responses and policy checks, so
-/// the WebAssembly module carries a single copy of it.
-pub(crate) fn parse_value(text: &str, reject_duplicates: bool) -> Result<Value, serde_json::Error> {
-    let mut deserializer = serde_json::Deserializer::from_str(text);
-    let value = JsonValue { reject_duplicates }.deserialize(&mut deserializer)?;
-    deserializer.end()?;
-    Ok(value)
-}
-
-/// Reads one JSON value (see [`parse_value`]).
-#[derive(Clone, Copy)]
-struct JsonValue {
-    reject_duplicates: bool,
-}
-
-impl<'de> DeserializeSeed<'de> for JsonValue {
-    type Value = Value;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
-        deserializer.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for JsonValue {
-    type Value = Value;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON value")
-    }
-
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Value, E> {
-        Ok(Value::Bool(v))
-    }
-
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Value, E> {
-        Ok(Value::Number(v.into()))
-    }
-
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Value, E> {
-        Ok(Value::Number(v.into()))
-    }
-
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
-        Number::from_f64(v)
-            .map(Value::Number)
-            .ok_or_else(|| E::custom("number is not finite"))
-    }
-
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Value, E> {
-        Ok(Value::String(v.to_string()))
-    }
-
-    fn visit_string<E: de::Error>(self, v: String) -> Result<Value, E> {
-        Ok(Value::String(v))
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-
-    fn visit_none<E: de::Error>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-
-    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
-        deserializer.deserialize_any(self)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-        let mut items = Vec::new();
-        while let Some(item) = seq.next_element_seed(self)? {
-            items.push(item);
-        }
-        Ok(Value::Array(items))
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Value, A::Error> {
-        let mut map = Map::new();
-        while let Some(key) = access.next_key::<String>()? {
-            let value = access.next_value_seed(self)?;
-            match map.entry(key) {
-                Entry::Vacant(slot) => {
-                    slot.insert(value);
-                }
-                Entry::Occupied(mut slot) => {
-                    if self.reject_duplicates {
-                        return Err(de::Error::custom(format!("duplicate key {:?}", slot.key())));
-                    }
-                    slot.insert(value);
-                }
-            }
-        }
-        Ok(Value::Object(map))
+        _ => Err(malformed(format!("the {what} is not a JSON object"))),
     }
 }
 

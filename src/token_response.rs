@@ -58,7 +58,8 @@ impl TokenResponse {
     /// Optional members that are `null` count as absent. A `token_type` other than `Bearer` is
     /// kept (see [`TokenResponse::is_bearer`]).
     pub fn from_json(json: &str) -> Result<TokenResponse, Error> {
-        let object = parse_object(json.as_bytes(), "response").map_err(|e| invalid(e.message()))?;
+        let object =
+            parse_object(json.as_bytes(), "token response").map_err(|e| invalid(e.message()))?;
         if object.contains_key("error") {
             return Err(OAuthError::from_object(&object)?.into());
         }
@@ -187,7 +188,8 @@ impl OAuthError {
     /// (not an error response); [`ErrorCode::InvalidTokenResponse`] when it is not JSON or its
     /// members are malformed (`error` must be a string of printable ASCII without `"` and `\`).
     pub fn from_json(json: &str) -> Result<Option<OAuthError>, Error> {
-        let object = parse_object(json.as_bytes(), "response").map_err(|e| invalid(e.message()))?;
+        let object =
+            parse_object(json.as_bytes(), "token response").map_err(|e| invalid(e.message()))?;
         if !object.contains_key("error") {
             return Ok(None);
         }
