@@ -5,13 +5,14 @@
 export type ErrorCode =
   | 'invalid_scope' | 'invalid_policy' | 'invalid_json' | 'unsupported_version' | 'unknown_field'
   | 'missing_field' | 'invalid_type' | 'invalid_value' | 'duplicate_rule_id' | 'duplicate_name'
+  | 'duplicate_key'
   | 'unknown_scope' | 'implies_cycle' | 'invalid_pattern' | 'invalid_method' | 'invalid_path'
   | 'invalid_argument' | 'token_expired' | 'token_not_yet_valid' | 'invalid_signature'
   | 'algorithm_not_allowed' | 'key_not_found' | 'claim_invalid' | 'claim_missing' | 'invalid_key'
   | 'malformed_token' | 'unsupported_token' | 'token_too_large' | 'invalid_options'
   | 'clock_unavailable' | 'invalid_request' | 'token_response_error' | 'invalid_token_response'
   | 'token_missing' | 'token_in_query_not_allowed' | 'client_unsafe_token'
-  /** JavaScript only: a RemoteJwks could not fetch a key set and has none cached. */
+  /** A RemoteJwks has no usable key set (fetch failed, and no good keys within maxStale). */
   | 'jwks_unavailable';
 
 /** One problem of an invalid policy. */
@@ -190,8 +191,20 @@ export declare function bearerToken(
 /** Parses scopes into a sorted, duplicate-free list (throws `invalid_scope`). */
 export declare function parseScopes(scopes: Scopes): string[];
 
-/** Normalizes a request path the way decisions see it (throws `invalid_path`). */
-export declare function normalizePath(path: string): string;
+/** The `path_matching` options of a policy that change how a path normalizes. */
+export interface NormalizeOptions {
+  /** `;` is an ordinary character in a segment (default false: refused). */
+  allowSemicolons?: boolean;
+  /** One trailing `/` is dropped (default false: refused). */
+  ignoreTrailingSlash?: boolean;
+}
+
+/**
+ * The canonical form of a request path, as decisions read it: a path that normalizes to itself
+ * (characters that may not stand raw, such as `?` in a segment, are percent-encoded). Paths that
+ * servers could read differently (dot segments, `//`, `%2F`, raw spaces, ...) throw `invalid_path`.
+ */
+export declare function normalizePath(path: string, options?: NormalizeOptions): string;
 
 /** The size in bytes of the WebAssembly linear memory (flat across long runs: no leak). */
 export declare function wasmMemoryBytes(): number;

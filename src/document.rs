@@ -12,6 +12,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::error::{Error, ErrorCode};
+use crate::json::{parse_value, At};
+use crate::path::PathMatching;
 
 /// The policy format version this release reads and writes.
 pub const POLICY_VERSION: u32 = 1;
@@ -40,6 +42,9 @@ pub struct PolicyDocument {
     /// What happens to requested scopes the policy does not define.
     #[serde(default)]
     pub unknown_scopes: UnknownScopes,
+    /// How request paths are read and matched (all options off by default: the strictest).
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub path_matching: PathMatching,
     /// Where tokens may travel.
     #[serde(default)]
     pub transport: Transport,
@@ -67,6 +72,10 @@ pub struct ScopeDefinition {
 
 fn default_true() -> bool {
     true
+}
+
+fn is_default<T: Default + PartialEq>(value: &T) -> bool {
+    *value == T::default()
 }
 
 /// Who a scope is meant for.
@@ -196,11 +205,6 @@ pub struct RuleDefinition {
     pub description: String,
 }
 
-/// Escapes one reference token of a JSON pointer (RFC 6901: `~` → `~0`, `/` → `~1`).
-pub(crate) fn pointer_token(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
-}
-
 /// Reads a JSON value along the shape of [`PolicyDocument`] in one walk: it builds the document
 /// and collects *every* structural problem with its JSON pointer. It reads what the serde derive
 /// of the types reads (a property test holds them together), except a struct written as an array
@@ -208,23 +212,6 @@ pub(crate) fn pointer_token(token: &str) -> String {
 /// derive keeps one JSON parser (the one tokens use) in the WebAssembly builds.
 struct DocumentReader {
     problems: Vec<Error>,
-}
-
-/// Where a value sits in the document; rendered as a JSON pointer only when there is a problem.
-enum At<'a> {
-    Root,
-    Key(&'a At<'a>, &'a str),
-    Index(&'a At<'a>, usize),
-}
-
-impl At<'_> {
-    fn pointer(&self) -> String {
-        match self {
-            At::Root => String::new(),
-            At::Key(parent, key) => format!("{}/{}", parent.pointer(), pointer_token(key)),
-            At::Index(parent, index) => format!("{}/{index}", parent.pointer()),
-        }
-    }
 }
 
 fn type_name(value: &Value) -> &'static str {
@@ -247,6 +234,7 @@ const DOCUMENT_FIELDS: &[&str] = &[
     "roles",
     "default_scopes",
     "unknown_scopes",
+    "path_matching",
     "transport",
     "rules",
 ];
@@ -263,6 +251,11 @@ const RULE_FIELDS: &[&str] = &[
     "description",
 ];
 const RULE_REQUIRED: &[&str] = &["id", "methods", "paths"];
+const PATH_MATCHING_FIELDS: &[&str] = &[
+    "case_insensitive",
+    "allow_semicolons",
+    "ignore_trailing_slash",
+];
 
 impl DocumentReader {
     fn problem(&mut self, code: ErrorCode, at: &At, message: String) {
@@ -393,6 +386,7 @@ impl DocumentReader {
         let (mut schema, mut version, mut name, mut description) = (None, None, None, None);
         let (mut scopes, mut roles, mut default_scopes) = (None, None, None);
         let (mut unknown_scopes, mut transport, mut rules) = (None, None, None);
+        let mut path_matching = None;
         let mut complete = true;
         for (key, field) in map {
             let at = At::Key(&root, key);
@@ -413,6 +407,7 @@ impl DocumentReader {
                         found.and_then(|i| choices.get(i).copied()),
                     )
                 }
+                "path_matching" => set(&mut path_matching, self.path_matching(field, &at)),
                 "transport" => set(&mut transport, self.transport(field, &at)),
                 "rules" => set(&mut rules, self.rules(field, &at)),
                 _ => false,
@@ -430,6 +425,7 @@ impl DocumentReader {
             roles: roles.unwrap_or_default(),
             default_scopes: default_scopes?,
             unknown_scopes: unknown_scopes.unwrap_or_default(),
+            path_matching: path_matching.unwrap_or_default(),
             transport: transport.unwrap_or_default(),
             rules: rules?,
         })
@@ -441,6 +437,26 @@ impl DocumentReader {
             Value::Array(_) => self.string_list(value, at).map(DefaultScopes::List),
             other => self.wrong_type(at, "\"all\" or an array of strings", other),
         }
+    }
+
+    fn path_matching(&mut self, value: &Value, at: &At) -> Option<PathMatching> {
+        let fields = self.object(value, at, PATH_MATCHING_FIELDS, &[])?;
+        let mut matching = PathMatching::default();
+        let mut complete = true;
+        for (key, field) in fields {
+            let at = At::Key(at, key);
+            let slot = match key.as_str() {
+                "case_insensitive" => &mut matching.case_insensitive,
+                "allow_semicolons" => &mut matching.allow_semicolons,
+                "ignore_trailing_slash" => &mut matching.ignore_trailing_slash,
+                _ => {
+                    complete = false;
+                    continue;
+                }
+            };
+            complete &= set_value(slot, self.boolean(field, &at));
+        }
+        complete.then_some(matching)
     }
 
     fn transport(&mut self, value: &Value, at: &At) -> Option<Transport> {
@@ -555,11 +571,17 @@ impl PolicyDocument {
     /// Semantic checks (unknown scopes, cycles, patterns, ...) happen when a
     /// [`Policy`](crate::Policy) is built from the document.
     pub fn from_json(json: &str) -> Result<Self, Error> {
-        let value = crate::token::parse_value(json, false).map_err(|e| {
-            Error::new(
+        let value = parse_value(json).map_err(|e| match e.duplicate {
+            // Read as its last value by some parsers and its first by others: refused.
+            Some((pointer, key)) => Error::invalid_policy(vec![Error::new(
+                ErrorCode::DuplicateKey,
+                format!("the key {key:?} appears twice in this object ({})", e.error),
+            )
+            .at(pointer)]),
+            None => Error::new(
                 ErrorCode::InvalidJson,
                 format!("policy is not valid JSON: {e}"),
-            )
+            ),
         })?;
         Self::from_value(value)
     }

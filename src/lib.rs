@@ -144,6 +144,7 @@ mod decision;
 mod document;
 mod error;
 mod grant;
+mod json;
 mod path;
 mod pattern;
 mod policy;
@@ -168,7 +169,7 @@ pub use document::{
 };
 pub use error::{Error, ErrorCode};
 pub use grant::Grant;
-pub use path::{normalize_path, NormalizedPath, Segments};
+pub use path::{normalize_path, normalize_path_with, NormalizedPath, PathMatching, Segments};
 pub use pattern::PathPattern;
 pub use policy::Policy;
 pub use scope::{is_scope_token, ScopeIter, ScopeSet};

@@ -1,17 +1,60 @@
-//! Request paths: the one safe reading of a path that every runtime shares.
+//! Request paths: the one safe reading of a request path that every runtime shares.
+//!
+//! The rule is *canonical or refused*: a path is decided only when every mainstream reading of
+//! it (the WHATWG URL parser, RFC 3986 §5.2.4 dot removal, nginx and Go's merge-then-clean, and
+//! routers that match the raw path, as Express, axum and hyper do) names the same endpoint.
+//! Everything else is refused with [`ErrorCode::InvalidPath`]; see [`normalize_path`].
 
 use crate::prelude::*;
 use alloc::borrow::Cow;
-use core::fmt;
+use core::fmt::{self, Write as _};
+
+use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, ErrorCode};
 
-/// A request path after [`normalize_path`]: decoded segments with no dot or empty segments.
+/// How a policy reads and matches request paths (`path_matching` in the policy document).
+/// Every option is off by default, which is the strictest reading.
 ///
 /// ```
-/// let path = scopegate::normalize_path("/v1/./wallets//42/../43?x=1#top")?;
-/// assert_eq!(path.segments().collect::<Vec<_>>(), ["v1", "wallets", "43"]);
-/// assert_eq!(path.to_string(), "/v1/wallets/43");
+/// use scopegate::{normalize_path_with, PathMatching};
+/// let lenient = PathMatching { ignore_trailing_slash: true, ..PathMatching::default() };
+/// assert_eq!(normalize_path_with("/users/", &lenient)?.to_string(), "/users");
+/// assert!(normalize_path_with("/users/", &PathMatching::default()).is_err());
+/// # Ok::<(), scopegate::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PathMatching {
+    /// Literal pattern segments match ASCII letters in either case (`/Admin` is `/admin`), for
+    /// backends that route case-insensitively, as Express does by default. Parameters keep the
+    /// case they were sent in; non-ASCII letters are compared exactly.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub case_insensitive: bool,
+    /// `;` is an ordinary character inside a segment. Off by default because Java servlet
+    /// containers cut `;parameters` off a segment (and read `..;` as `..`) before routing; turn
+    /// it on only when no such server sits behind the policy.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub allow_semicolons: bool,
+    /// One trailing slash is ignored, so `/users/` is decided as `/users`, for backends that
+    /// route both to one handler (Express's default, Django, Spring before 6). Off by default:
+    /// `/users/` is refused.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub ignore_trailing_slash: bool,
+}
+
+fn is_false(value: &bool) -> bool {
+    !*value
+}
+
+/// A request path after [`normalize_path`]: its decoded segments.
+///
+/// Its [`Display`](fmt::Display) form is the canonical path, which normalizes to itself.
+///
+/// ```
+/// let path = scopegate::normalize_path("/v1/wallets/caf%c3%a9?x=1#top")?;
+/// assert_eq!(path.segments().collect::<Vec<_>>(), ["v1", "wallets", "café"]);
+/// assert_eq!(path.to_string(), "/v1/wallets/caf%C3%A9");
 /// # Ok::<(), scopegate::Error>(())
 /// ```
 #[derive(Debug, Clone)]
@@ -21,10 +64,10 @@ pub struct NormalizedPath<'a> {
 
 #[derive(Debug, Clone)]
 enum Repr<'a> {
-    /// The raw path (after the leading `/`) needed no decoding and has no dot segments: its
-    /// non-empty `/`-separated pieces are the segments. No allocation.
+    /// The raw path after its leading `/` needed no decoding: its `/`-separated pieces are the
+    /// segments (none for the root). No allocation.
     Clean(&'a str),
-    /// Decoded and dot-resolved segments.
+    /// Decoded segments.
     Decoded(Vec<Cow<'a, str>>),
 }
 
@@ -68,31 +111,13 @@ impl NormalizedPath<'_> {
         let mut inline = [""; 16];
         let mut count = 0;
         let mut overflow: Vec<&str> = Vec::new();
-        let mut push = |segment| {
+        for segment in self.segments() {
             if let Some(slot) = inline.get_mut(count) {
                 *slot = segment;
                 count += 1;
             } else {
                 overflow.push(segment);
             }
-        };
-        match &self.repr {
-            Repr::Clean(raw) => {
-                // A byte loop: faster than `split` for the short segments of paths.
-                let mut start = 0;
-                for (i, &b) in raw.as_bytes().iter().enumerate() {
-                    if b == b'/' {
-                        if let Some(segment) = raw.get(start..i).filter(|s| !s.is_empty()) {
-                            push(segment);
-                        }
-                        start = i + 1;
-                    }
-                }
-                if let Some(segment) = raw.get(start..).filter(|s| !s.is_empty()) {
-                    push(segment);
-                }
-            }
-            Repr::Decoded(list) => list.iter().for_each(|s| push(s.as_ref())),
         }
         if overflow.is_empty() {
             return f(inline.get(..count).unwrap_or_default());
@@ -112,20 +137,40 @@ impl PartialEq for NormalizedPath<'_> {
 impl Eq for NormalizedPath<'_> {}
 
 impl fmt::Display for NormalizedPath<'_> {
-    /// The canonical path: `/` followed by the segments joined with `/`. Decoded characters are
-    /// written as they are (no re-encoding).
+    /// The canonical path: `/` followed by the segments joined with `/`, each byte that may not
+    /// stand raw in a segment percent-encoded (`%3F` for `?`, `%25` for `%`, UTF-8 bytes of
+    /// non-ASCII characters), so the result normalizes to the same segments.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut empty = true;
         for segment in self.segments() {
             empty = false;
             f.write_str("/")?;
-            f.write_str(segment)?;
+            write_encoded(f, segment)?;
         }
         if empty {
             f.write_str("/")?;
         }
         Ok(())
     }
+}
+
+/// Writes a decoded segment with every byte that is not [`RAW`] (or is `;`, which only a policy
+/// allowing semicolons lets through, and then raw) percent-encoded.
+fn write_encoded(f: &mut fmt::Formatter<'_>, segment: &str) -> fmt::Result {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut start = 0;
+    for (i, byte) in segment.bytes().enumerate() {
+        if class_of(byte) == RAW || byte == b';' {
+            continue;
+        }
+        f.write_str(segment.get(start..i).unwrap_or_default())?;
+        let hex = |nibble: u8| char::from(HEX.get(usize::from(nibble)).copied().unwrap_or(b'0'));
+        f.write_char('%')?;
+        f.write_char(hex(byte >> 4))?;
+        f.write_char(hex(byte & 0xF))?;
+        start = i + 1;
+    }
+    f.write_str(segment.get(start..).unwrap_or_default())
 }
 
 fn invalid(path: &str, why: &str) -> Error {
@@ -146,33 +191,104 @@ pub(crate) fn hex_value(byte: u8) -> Option<u8> {
     }
 }
 
-fn is_dot_segment(segment: Option<&[u8]>) -> bool {
-    matches!(segment, Some(b".") | Some(b".."))
+/// A byte that may stand raw in a segment: RFC 3986 `pchar` without `%` and `;`.
+const RAW: u8 = 0;
+const SLASH: u8 = 1;
+/// `?` or `#`: the path ends here.
+const END: u8 = 2;
+/// `%` (an escape to decode) or `;` (which depends on the policy).
+const ESCAPE: u8 = 3;
+/// A byte a request path may not carry raw.
+const REFUSED: u8 = 4;
+
+/// The class of each byte (see [`RAW`] and the other classes). (Indexing in a `const`
+/// initializer cannot panic at run time: an out-of-bounds index fails the build.)
+#[allow(clippy::indexing_slicing)]
+const BYTE_CLASS: [u8; 256] = {
+    let mut table = [REFUSED; 256];
+    let raw = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,=:@";
+    let mut i = 0;
+    while i < raw.len() {
+        table[raw[i] as usize] = RAW;
+        i += 1;
+    }
+    table[b'/' as usize] = SLASH;
+    table[b'?' as usize] = END;
+    table[b'#' as usize] = END;
+    table[b'%' as usize] = ESCAPE;
+    table[b';' as usize] = ESCAPE;
+    table
+};
+
+fn class_of(byte: u8) -> u8 {
+    BYTE_CLASS
+        .get(usize::from(byte))
+        .copied()
+        .unwrap_or(REFUSED)
 }
 
-/// Checks a raw byte of a path (before decoding).
-fn check_raw_byte(path: &str, byte: u8) -> Result<(), Error> {
+/// Whether a decoded byte is an RFC 3986 unreserved character, which a canonical URI never
+/// percent-encodes (§2.3).
+fn is_unreserved(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~')
+}
+
+/// Why a raw byte may not appear in a request path.
+fn refused_byte(byte: u8) -> String {
     match byte {
-        b'\\' => Err(invalid(path, "a backslash is not allowed")),
-        0 => Err(invalid(path, "a NUL byte is not allowed")),
-        0x01..=0x1F | 0x7F => Err(invalid(path, "control characters are not allowed")),
-        _ => Ok(()),
+        b' ' => "a raw space is not allowed (percent-encode it as %20)".into(),
+        b'\\' => "a backslash is not allowed".into(),
+        0 => "a NUL byte is not allowed".into(),
+        0x01..=0x1F | 0x7F => "control characters are not allowed".into(),
+        0x80..=0xFF => "non-ASCII bytes are not allowed raw (percent-encode them as UTF-8)".into(),
+        _ => format!(
+            "the character {:?} may not appear raw in a request path (RFC 3986)",
+            char::from(byte)
+        ),
     }
 }
 
-/// Decodes one raw segment; borrowed when it holds no percent-escape.
-fn decode_segment<'a>(path: &str, raw: &'a str) -> Result<Cow<'a, str>, Error> {
-    let bytes = raw.as_bytes();
-    for &b in bytes {
-        check_raw_byte(path, b)?;
+/// Whether a decoded segment is a dot segment, or reads as one after Unicode compatibility
+/// normalization (NFKC), as some servers apply: `.`, `..`, and the same written with `．`
+/// (U+FF0E), `﹒` (U+FE52), `․` (U+2024) or `‥` (U+2025, two dots).
+pub(crate) fn is_dot_like(segment: &str) -> bool {
+    let mut dots = 0;
+    for c in segment.chars() {
+        dots += match c {
+            '.' | '\u{FF0E}' | '\u{FE52}' | '\u{2024}' => 1,
+            '\u{2025}' => 2,
+            _ => return false,
+        };
     }
+    dots == 1 || dots == 2
+}
+
+/// Decodes one segment that holds a `%` or `;` (the raw bytes are already checked).
+fn decode_segment<'a>(
+    path: &str,
+    raw: &'a str,
+    matching: &PathMatching,
+) -> Result<Cow<'a, str>, Error> {
+    let bytes = raw.as_bytes();
+    let semicolon = |path| {
+        invalid(
+            path,
+            "';' is not allowed in a segment (Java servers cut ';parameters' off before routing)",
+        )
+    };
     if !bytes.contains(&b'%') {
+        if !matching.allow_semicolons && bytes.contains(&b';') {
+            return Err(semicolon(path));
+        }
         return Ok(Cow::Borrowed(raw));
     }
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
         if b != b'%' {
+            if b == b';' && !matching.allow_semicolons {
+                return Err(semicolon(path));
+            }
             out.push(b);
             i += 1;
             continue;
@@ -186,19 +302,38 @@ fn decode_segment<'a>(path: &str, raw: &'a str) -> Result<Cow<'a, str>, Error> {
         match decoded {
             b'/' => return Err(invalid(path, "an encoded slash (%2F) is not allowed")),
             b'\\' => return Err(invalid(path, "an encoded backslash (%5C) is not allowed")),
-            _ => check_raw_byte(path, decoded)?,
+            b';' if !matching.allow_semicolons => return Err(semicolon(path)),
+            0 => return Err(invalid(path, "an encoded NUL (%00) is not allowed")),
+            0x01..=0x1F | 0x7F => {
+                return Err(invalid(path, "encoded control characters are not allowed"))
+            }
+            b if is_unreserved(b) => {
+                return Err(invalid(
+                    path,
+                    "a percent-encoded letter, digit or '-._~' is not canonical (RFC 3986 §2.3): send it unencoded",
+                ))
+            }
+            _ => out.push(decoded),
         }
-        out.push(decoded);
         i += 3;
+    }
+    if out.windows(3).any(
+        |w| matches!(w, [b'%', hi, lo] if hex_value(*hi).is_some() && hex_value(*lo).is_some()),
+    ) {
+        return Err(invalid(
+            path,
+            "a segment that still holds a percent-escape after decoding (double encoding, %25XX) is not allowed",
+        ));
     }
     String::from_utf8(out)
         .map(Cow::Owned)
         .map_err(|_| invalid(path, "percent-escapes do not decode to UTF-8"))
 }
 
-/// The segments of a path that needs no decoding and has no dot segments, split in one pass
-/// into `out`; `None` when the path needs the full [`normalize_path`] (or has more segments than
-/// `out` holds). Empty segments are skipped; the query and fragment are ignored.
+/// The segments of a path made only of raw bytes (no `%`, no `;`) with no empty and no dot
+/// segment, split in one pass into `out`; `None` when the path needs [`normalize_path_with`]
+/// (which accepts or refuses it), or has more segments than `out` holds. The query and fragment
+/// are ignored.
 pub(crate) fn split_plain<'a, const N: usize>(
     path: &'a str,
     out: &mut [&'a str; N],
@@ -212,121 +347,155 @@ pub(crate) fn split_plain<'a, const N: usize>(
     let mut i = 1;
     loop {
         let class = match bytes.get(i) {
-            Some(&b) => BYTE_CLASS.get(usize::from(b)).copied().unwrap_or(SLOW),
+            Some(&b) => class_of(b),
             None => END,
         };
-        if class != PLAIN {
-            if class == SLOW {
-                return None;
-            }
-            if i > start {
+        match class {
+            RAW => {}
+            SLASH | END => {
+                if i == start {
+                    // Empty: the root when the path is just "/", else the full check decides.
+                    return (class == END && i == 1).then_some(0);
+                }
                 let segment = path.get(start..i)?;
                 if segment == "." || segment == ".." {
                     return None;
                 }
                 *out.get_mut(count)? = segment;
                 count += 1;
+                if class == END {
+                    return Some(count);
+                }
+                start = i + 1;
             }
-            if class == END {
-                return Some(count);
-            }
-            start = i + 1;
+            _ => return None,
         }
         i += 1;
     }
 }
 
-const PLAIN: u8 = 0;
-const SLASH: u8 = 1;
-const END: u8 = 2;
-const SLOW: u8 = 3;
-
-/// How [`split_plain`] treats each byte: `/` separates, `?` and `#` end the path, `%`, `\` and
-/// control characters need the full normalization. (Indexing in a `const` initializer cannot panic
-/// at run time: an out-of-bounds index fails the build.)
-#[allow(clippy::indexing_slicing)]
-const BYTE_CLASS: [u8; 256] = {
-    let mut table = [PLAIN; 256];
-    let mut b = 0;
-    while b < 0x20 {
-        table[b] = SLOW;
-        b += 1;
-    }
-    table[0x7F] = SLOW;
-    table[b'%' as usize] = SLOW;
-    table[b'\\' as usize] = SLOW;
-    table[b'/' as usize] = SLASH;
-    table[b'?' as usize] = END;
-    table[b'#' as usize] = END;
-    table
-};
-
-/// Normalizes a request path.
-///
-/// It turns the path of a request into the segments that rules are matched against:
-///
-/// 1. the query (`?...`) and fragment (`#...`) are cut off;
-/// 2. the path must start with `/`;
-/// 3. each segment is percent-decoded (so `/%61dmin` is `/admin`); the decoded bytes must be UTF-8;
-/// 4. dot segments are removed (RFC 3986 §5.2.4: `/a/./b/../c` is `/a/c`; `..` never climbs above
-///    the root), after decoding, so `%2e%2e` counts as `..`;
-/// 5. empty segments are dropped: `//a///b/` is `/a/b` (servers commonly merge slashes).
-///
-/// Anything that servers disagree on is refused with [`ErrorCode::InvalidPath`] rather than
-/// guessed: an encoded slash (`%2F`) or backslash (`%5C`), a raw backslash, a NUL or other control
-/// character (raw or encoded), an invalid percent-escape (`%G1`, `%4`) and a path not starting with
-/// `/`.
+/// Normalizes a request path with the strictest [`PathMatching`] (every option off); see
+/// [`normalize_path_with`] for the rule.
 ///
 /// ```
 /// use scopegate::{normalize_path, ErrorCode};
-/// assert_eq!(normalize_path("/a/%2e%2e/admin")?.to_string(), "/admin");
-/// assert_eq!(normalize_path("/files%2Fsecret").unwrap_err().code(), ErrorCode::InvalidPath);
+/// assert_eq!(normalize_path("/wallets/42?x=1")?.to_string(), "/wallets/42");
+/// for refused in ["/a/../admin", "/a/%2e%2e/admin", "//evil/admin", "/a//b", "/files%2Fsecret"] {
+///     assert_eq!(normalize_path(refused).unwrap_err().code(), ErrorCode::InvalidPath);
+/// }
 /// # Ok::<(), scopegate::Error>(())
 /// ```
 pub fn normalize_path(path: &str) -> Result<NormalizedPath<'_>, Error> {
-    // One pass: find the end of the path, and whether it needs decoding or dot removal.
-    let bytes = path.as_bytes();
-    let mut end = bytes.len();
-    let mut plain = true;
-    let mut segment_start = 0;
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        match b {
-            b'?' | b'#' => {
-                end = i;
-                break;
-            }
-            b'/' => {
-                plain &= !is_dot_segment(bytes.get(segment_start..i));
-                segment_start = i + 1;
-            }
-            b'%' | b'\\' | 0x00..=0x1F | 0x7F => plain = false,
-            _ => {}
-        }
-        i += 1;
-    }
-    plain &= !is_dot_segment(bytes.get(segment_start..end));
-    let raw = path.get(..end).unwrap_or("");
-    let Some(rest) = raw.strip_prefix('/') else {
+    normalize_path_with(path, &PathMatching::default())
+}
+
+/// Normalizes a request path: the one reading of a path that decisions use.
+///
+/// A request path is decided only when every mainstream reading of it names the same endpoint:
+/// the WHATWG URL parser (browsers, Node's `URL`, Deno, workerd), RFC 3986 §5.2.4 dot removal,
+/// nginx and Go's `path.Clean` (which merge slashes, then remove dot segments) and routers that
+/// match the raw path (Express, axum, hyper). Paths that these could read differently are refused
+/// with [`ErrorCode::InvalidPath`], never guessed:
+///
+/// 1. The query (`?...`) and fragment (`#...`) are cut off.
+/// 2. The path starts with `/`, and not with `//` (URL parsers read what follows as a host).
+/// 3. Raw bytes are RFC 3986 `pchar`s or `/`: letters, digits, `-._~!$&'()*+,=:@`, and `%`
+///    escapes. Spaces, `"<>\^`{|}[]`, control characters and non-ASCII bytes are refused:
+///    browsers and HTTP clients percent-encode them, and servers disagree on the raw forms (URL
+///    parsers trim spaces and read `\` as `/`, routers keep them).
+/// 4. `;` is refused, raw or encoded, unless [`PathMatching::allow_semicolons`]: Java servers cut
+///    `;parameters` off a segment before routing and read `..;` as `..`. Even when allowed, a
+///    segment whose part before the `;` is empty or a dot segment is refused.
+/// 5. Empty segments are refused (`/a//b`; merging them before dot removal, as nginx does, names
+///    another endpoint than the URL parser), and so is a trailing `/`, unless
+///    [`PathMatching::ignore_trailing_slash`], where one trailing `/` is dropped.
+/// 6. Each segment is percent-decoded. An escape must be `%` and two hex digits, must not encode
+///    a letter, digit or `-._~` (no client encodes those; RFC 3986 §2.3), `/` (`%2F`), `\`
+///    (`%5C`) or a control character, and the decoded bytes must be UTF-8 and hold no further
+///    escape (`%252e` is refused: a second decoding would change it).
+/// 7. Dot segments are refused, in every spelling: `.`, `..`, `%2e`, `.%2E`, and the forms that
+///    read as dots after Unicode normalization (`．` U+FF0E, `‥` U+2025, ...). Browsers and
+///    standard clients resolve dot segments before sending, so real requests never carry them.
+///
+/// The segments are then the decoded pieces between slashes; `/` alone has none. Matching is
+/// case-sensitive unless [`PathMatching::case_insensitive`].
+///
+/// ```
+/// use scopegate::{normalize_path_with, PathMatching};
+/// let semicolons = PathMatching { allow_semicolons: true, ..PathMatching::default() };
+/// let path = normalize_path_with("/files/a;v=2", &semicolons)?;
+/// assert_eq!(path.segments().collect::<Vec<_>>(), ["files", "a;v=2"]);
+/// assert!(normalize_path_with("/files/a;v=2", &PathMatching::default()).is_err());
+/// # Ok::<(), scopegate::Error>(())
+/// ```
+pub fn normalize_path_with<'a>(
+    path: &'a str,
+    matching: &PathMatching,
+) -> Result<NormalizedPath<'a>, Error> {
+    let end = path.find(['?', '#']).unwrap_or(path.len());
+    let raw = path.get(..end).unwrap_or_default();
+    let Some(mut rest) = raw.strip_prefix('/') else {
         return Err(invalid(path, "a path must start with '/'"));
     };
-    if plain {
+    if rest.starts_with('/') {
+        return Err(invalid(
+            path,
+            "a path may not start with '//' (URL parsers read what follows as a host)",
+        ));
+    }
+    let mut plain = true;
+    for &byte in rest.as_bytes() {
+        match class_of(byte) {
+            RAW | SLASH => {}
+            ESCAPE => plain = false,
+            _ => return Err(invalid(path, &refused_byte(byte))),
+        }
+    }
+    if matching.ignore_trailing_slash && !rest.is_empty() {
+        rest = rest.strip_suffix('/').unwrap_or(rest);
+    }
+    if rest.is_empty() {
         return Ok(NormalizedPath {
             repr: Repr::Clean(rest),
         });
     }
-    let mut segments: Vec<Cow<'_, str>> = Vec::with_capacity(8);
+    let mut decoded: Vec<Cow<'_, str>> = Vec::new();
     for raw_segment in rest.split('/') {
-        let segment = decode_segment(path, raw_segment)?;
-        match segment.as_ref() {
-            "" | "." => {}
-            ".." => {
-                segments.pop();
+        if raw_segment.is_empty() {
+            return Err(invalid(
+                path,
+                "empty segments ('//' or a trailing '/') are not allowed",
+            ));
+        }
+        let segment = if plain {
+            Cow::Borrowed(raw_segment)
+        } else {
+            decode_segment(path, raw_segment, matching)?
+        };
+        if is_dot_like(&segment) {
+            return Err(invalid(
+                path,
+                "dot segments ('.', '..', '%2e', ...) are not allowed: clients resolve them before sending",
+            ));
+        }
+        // Allowed semicolons still may not turn a segment into a dot or empty one for a server
+        // that cuts `;parameters` off (`..;` is `..` to Java servlet containers).
+        if let Some((head, _)) = segment.split_once(';') {
+            if head.is_empty() || is_dot_like(head) {
+                return Err(invalid(
+                    path,
+                    "a segment that is empty or a dot segment before its ';' is not allowed",
+                ));
             }
-            _ => segments.push(segment),
+        }
+        if !plain {
+            decoded.push(segment);
         }
     }
-    Ok(NormalizedPath {
-        repr: Repr::Decoded(segments),
-    })
+    let repr = if plain {
+        Repr::Clean(rest)
+    } else {
+        Repr::Decoded(decoded)
+    };
+    Ok(NormalizedPath { repr })
 }

@@ -21,14 +21,16 @@ enum Segment {
 ///
 /// | segment  | matches                                                     |
 /// |----------|-------------------------------------------------------------|
-/// | `wallets`| exactly that (decoded, case-sensitive) segment              |
+/// | `wallets`| exactly that (decoded) segment; case-sensitive unless the policy says `case_insensitive` |
 /// | `{id}`   | any one segment, captured as the parameter `id`             |
 /// | `*`      | any one segment, not captured                               |
 /// | `**`     | the rest of the path: zero or more segments (last only)     |
 ///
 /// `/` alone matches the root. Literal segments may not contain `{`, `}`, `*`, `%`, `?`, `#`,
-/// `\` or control characters, and may not be `.` or `..`; empty segments (`//`, a trailing `/`)
-/// are refused. Patterns are matched against [normalized](crate::normalize_path) paths.
+/// `\` or control characters, and may not be dot segments (`.`, `..`, or their look-alikes);
+/// empty segments (`//`, a trailing `/`) are refused; a policy refuses literals holding `;` unless
+/// it allows semicolons (no request path could match them). Patterns are matched against
+/// [normalized](crate::normalize_path) paths.
 ///
 /// ```
 /// use scopegate::PathPattern;
@@ -95,7 +97,9 @@ impl PathPattern {
             "**" if is_last => Ok(Segment::Rest),
             "**" => Err(pattern_error(pattern, "'**' may only be the last segment")),
             "*" => Ok(Segment::Any),
-            "." | ".." => Err(pattern_error(pattern, "dot segments are not allowed")),
+            _ if crate::path::is_dot_like(seg) => {
+                Err(pattern_error(pattern, "dot segments are not allowed"))
+            }
             _ => {
                 if let Some(name) = seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
                     if is_param_name(name) {
@@ -125,8 +129,20 @@ impl PathPattern {
         &self.source
     }
 
-    /// The parameters captured when `segments` match, or `None` when they do not.
-    pub(crate) fn match_segments(&self, segments: &[&str]) -> Option<BTreeMap<Arc<str>, String>> {
+    /// Whether a literal segment holds `c`.
+    pub(crate) fn has_literal_char(&self, c: char) -> bool {
+        self.segments
+            .iter()
+            .any(|s| matches!(s, Segment::Literal(lit) if lit.contains(c)))
+    }
+
+    /// The parameters captured when `segments` match, or `None` when they do not. With
+    /// `fold_case`, literals match ASCII letters in either case.
+    pub(crate) fn match_segments(
+        &self,
+        segments: &[&str],
+        fold_case: bool,
+    ) -> Option<BTreeMap<Arc<str>, String>> {
         let mut params = BTreeMap::new();
         let mut rest = segments;
         for pattern_segment in &self.segments {
@@ -135,7 +151,12 @@ impl PathPattern {
             }
             let (first, tail) = rest.split_first()?;
             match pattern_segment {
-                Segment::Literal(lit) if first != &lit.as_ref() => return None,
+                Segment::Literal(lit)
+                    if !(*first == lit.as_ref()
+                        || (fold_case && first.eq_ignore_ascii_case(lit))) =>
+                {
+                    return None
+                }
                 Segment::Param(name) => {
                     params.insert(Arc::clone(name), String::from(*first));
                 }
@@ -150,7 +171,7 @@ impl PathPattern {
     /// A path that cannot be normalized is an [`ErrorCode::InvalidPath`] error.
     pub fn captures(&self, path: &str) -> Result<Option<BTreeMap<Arc<str>, String>>, Error> {
         let normalized = crate::path::normalize_path(path)?;
-        Ok(normalized.with_segments(|segments| self.match_segments(segments)))
+        Ok(normalized.with_segments(|segments| self.match_segments(segments, false)))
     }
 }
 
@@ -211,24 +232,31 @@ impl Trie {
         }
     }
 
-    fn child(&mut self, node: u32, segment: &Segment) -> u32 {
+    fn child(&mut self, node: u32, segment: &Segment, fold_case: bool) -> u32 {
         let next = self.nodes.len() as u32;
         let Some(current) = self.nodes.get_mut(node as usize) else {
             return 0;
         };
         match segment {
-            Segment::Literal(lit) => match find_literal(&current.literals, lit) {
-                Ok(found) => current.literals.get(found).map_or(0, |(_, n)| *n),
-                Err(at) => {
-                    let key = LiteralKey {
-                        prefix: prefix_of(lit),
-                        text: lit.clone(),
-                    };
-                    current.literals.insert(at, (key, next));
-                    self.nodes.push(Node::default());
-                    next
+            Segment::Literal(lit) => {
+                let lit: Box<str> = if fold_case {
+                    lit.to_ascii_lowercase().into()
+                } else {
+                    lit.clone()
+                };
+                match find_literal(&current.literals, &lit) {
+                    Ok(found) => current.literals.get(found).map_or(0, |(_, n)| *n),
+                    Err(at) => {
+                        let key = LiteralKey {
+                            prefix: prefix_of(&lit),
+                            text: lit,
+                        };
+                        current.literals.insert(at, (key, next));
+                        self.nodes.push(Node::default());
+                        next
+                    }
                 }
-            },
+            }
             Segment::Param(_) | Segment::Any | Segment::Rest => match current.one {
                 Some(n) => n,
                 None => {
@@ -240,8 +268,9 @@ impl Trie {
         }
     }
 
-    /// Adds a pattern whose matches mark `hit`.
-    pub fn insert(&mut self, pattern: &PathPattern, hit: Hit) {
+    /// Adds a pattern whose matches mark `hit`; with `fold_case`, its literals are stored in
+    /// ASCII lower case (the walk is then given lower-cased segments).
+    pub fn insert(&mut self, pattern: &PathPattern, hit: Hit, fold_case: bool) {
         let mut node = 0u32;
         for segment in &pattern.segments {
             if *segment == Segment::Rest {
@@ -250,7 +279,7 @@ impl Trie {
                 }
                 return;
             }
-            node = self.child(node, segment);
+            node = self.child(node, segment, fold_case);
         }
         if let Some(n) = self.nodes.get_mut(node as usize) {
             n.end.push(hit);

@@ -9,16 +9,31 @@ use core::sync::atomic::{AtomicU64, Ordering};
 use crate::bits::{Bits, RuleSet};
 use crate::decision::{DataRange, Decision, Reason};
 use crate::document::{
-    pointer_token, DefaultScopes, Effect, PolicyDocument, RuleDefinition, ScopeDefinition, Subject,
-    UnknownScopes, POLICY_VERSION,
+    DefaultScopes, Effect, PolicyDocument, RuleDefinition, ScopeDefinition, Subject, UnknownScopes,
+    POLICY_VERSION,
 };
 use crate::error::{Error, ErrorCode};
 use crate::grant::Grant;
-use crate::path::{normalize_path, split_plain};
+use crate::json::pointer_token;
+use crate::path::{normalize_path_with, split_plain, PathMatching};
 use crate::pattern::{Hit, PathPattern, Trie};
 use crate::scope::{is_scope_token, ScopeSet};
 
 static NEXT_POLICY_ID: AtomicU64 = AtomicU64::new(1);
+
+/// Why `method` cannot name an HTTP method, if it cannot: it must be an RFC 9110 token without
+/// lower-case letters. Methods are case-sensitive (`delete` is not `DELETE`), and every registered
+/// method is upper case; some frameworks fold the case and others do not, so lower case is refused
+/// rather than read either way.
+fn method_problem(method: &str) -> Option<&'static str> {
+    if !is_method_token(method) {
+        return Some("is not an HTTP method token (RFC 9110)");
+    }
+    if method.bytes().any(|b| b.is_ascii_lowercase()) {
+        return Some("has lower-case letters: methods are case-sensitive, write them in upper case (GET, DELETE)");
+    }
+    None
+}
 
 /// Whether `method` is an RFC 9110 token.
 fn is_method_token(method: &str) -> bool {
@@ -121,6 +136,8 @@ pub struct Policy {
     /// Rules with method `"*"`.
     any_method: Bits,
     head_named: bool,
+    /// How request paths are read and matched.
+    matching: PathMatching,
 }
 
 /// Collects semantic problems while compiling.
@@ -258,6 +275,7 @@ impl Policy {
         );
 
         // Rules.
+        let matching = doc.path_matching;
         let rule_count = doc.rules.len();
         let mut rules = Vec::with_capacity(rule_count);
         let mut trie = Trie::new();
@@ -299,7 +317,13 @@ impl Policy {
             for (m, method) in rule.methods.iter().enumerate() {
                 if method == "*" {
                     any_method.set(r);
-                } else if is_method_token(method) {
+                } else if let Some(problem) = method_problem(method) {
+                    problems.add(
+                        ErrorCode::InvalidMethod,
+                        format!("{}/methods/{m}", at()),
+                        format!("{method:?} {problem}"),
+                    );
+                } else {
                     head_named |= method == "HEAD";
                     match methods.iter_mut().find(|(name, _)| name == method) {
                         Some((_, set)) => set.set(r),
@@ -309,12 +333,6 @@ impl Policy {
                             methods.push((method.clone(), set));
                         }
                     }
-                } else {
-                    problems.add(
-                        ErrorCode::InvalidMethod,
-                        format!("{}/methods/{m}", at()),
-                        format!("{method:?} is not an HTTP method token (RFC 9110)"),
-                    );
                 }
             }
             if rule.paths.is_empty() {
@@ -331,12 +349,21 @@ impl Policy {
             ] {
                 for (p, source) in list.iter().enumerate() {
                     match PathPattern::parse(source) {
+                        Ok(pattern)
+                            if !matching.allow_semicolons && pattern.has_literal_char(';') =>
+                        {
+                            problems.add(
+                                ErrorCode::InvalidPattern,
+                                format!("{}/{field}/{p}", at()),
+                                format!("invalid path pattern {source:?}: ';' in a literal segment never matches a request path unless \"path_matching\" has \"allow_semicolons\": true"),
+                            );
+                        }
                         Ok(pattern) => {
                             let hit = Hit {
                                 rule: r as u32,
                                 except,
                             };
-                            trie.insert(&pattern, hit);
+                            trie.insert(&pattern, hit, matching.case_insensitive);
                             if !except {
                                 paths.push(pattern);
                             }
@@ -388,6 +415,7 @@ impl Policy {
             methods,
             any_method,
             head_named,
+            matching,
             document,
         })
     }
@@ -657,13 +685,22 @@ impl Policy {
             .map(|(_, set)| set.words());
         let mut matched = RuleSet::empty(self.rules.len());
         let mut excepted = RuleSet::empty(self.rules.len());
-        self.trie.walk(segments.iter().copied(), &mut |hit| {
+        let mut on_hit = |hit: Hit| {
             if hit.except {
                 excepted.set(hit.rule as usize);
             } else {
                 matched.set(hit.rule as usize);
             }
-        });
+        };
+        let upper = |s: &&str| s.bytes().any(|b| b.is_ascii_uppercase());
+        if self.matching.case_insensitive && segments.iter().any(upper) {
+            // The trie holds the literals in lower case.
+            let lowered: Vec<String> = segments.iter().map(|s| s.to_ascii_lowercase()).collect();
+            self.trie
+                .walk(lowered.iter().map(String::as_str), &mut on_hit);
+        } else {
+            self.trie.walk(segments.iter().copied(), &mut on_hit);
+        }
         let any_method = self.any_method.words();
         for (w, (m, e)) in matched
             .words_mut()
@@ -834,7 +871,7 @@ impl Policy {
         want_missing: bool,
         finish: impl FnOnce(Outcome, &[&str]) -> R,
     ) -> R {
-        if !is_method_token(method) {
+        if method_problem(method).is_some() {
             return finish(Outcome::InvalidMethod, &[]);
         }
         let mut plain = [""; 16];
@@ -845,7 +882,7 @@ impl Policy {
                 segments,
             );
         }
-        match normalize_path(path) {
+        match normalize_path_with(path, &self.matching) {
             Ok(normalized) => normalized.with_segments(|segments| {
                 finish(
                     self.evaluate(method, segments, mask, want_missing),
@@ -909,7 +946,12 @@ impl Policy {
         let params = |rule: usize| {
             self.rules
                 .get(rule)
-                .and_then(|r| r.paths.iter().find_map(|p| p.match_segments(segments)))
+                .and_then(|r| {
+                    let fold_case = self.matching.case_insensitive;
+                    r.paths
+                        .iter()
+                        .find_map(|p| p.match_segments(segments, fold_case))
+                })
                 .unwrap_or_default()
         };
         let rule_id = |rule: usize| self.rules.get(rule).map(|r| Arc::clone(&r.id));
@@ -1000,13 +1042,13 @@ impl Policy {
     /// # Ok::<(), scopegate::Error>(())
     /// ```
     pub fn scopes_for(&self, method: &str, path: &str) -> Result<Vec<ScopeSet>, Error> {
-        if !is_method_token(method) {
+        if let Some(problem) = method_problem(method) {
             return Err(Error::new(
                 ErrorCode::InvalidMethod,
-                format!("{method:?} is not an HTTP method token (RFC 9110)"),
+                format!("{method:?} {problem}"),
             ));
         }
-        let normalized = normalize_path(path)?;
+        let normalized = normalize_path_with(path, &self.matching)?;
         let candidates = normalized.with_segments(|segments| self.matching_rules(method, segments));
         let mut sets: Vec<Bits> = Vec::new();
         for r in candidates.ones() {

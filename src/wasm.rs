@@ -358,11 +358,26 @@ pub fn parse_scopes(scopes: JsValue) -> Result<Vec<String>, JsValue> {
     Ok(scopes_arg("scopes", &scopes)?.to_vec())
 }
 
-/// Normalizes a request path the way decisions see it.
+/// Normalizes a request path the way decisions see it; `options` are a policy's
+/// `path_matching` (`allowSemicolons`, `ignoreTrailingSlash`), off by default.
 #[wasm_bindgen(js_name = normalizePath)]
-pub fn normalize_path(path: JsValue) -> Result<String, JsValue> {
+pub fn normalize_path(path: JsValue, options: JsValue) -> Result<String, JsValue> {
     let path = string_arg("path", &path)?;
-    crate::normalize_path(&path)
+    let flag = |name: &str| -> Result<bool, JsValue> {
+        let value = get(&options, name);
+        if is_absent(&value) {
+            return Ok(false);
+        }
+        value
+            .as_bool()
+            .ok_or_else(|| invalid_argument(name, "a boolean", &value))
+    };
+    let matching = crate::PathMatching {
+        case_insensitive: false,
+        allow_semicolons: flag("allowSemicolons")?,
+        ignore_trailing_slash: flag("ignoreTrailingSlash")?,
+    };
+    crate::normalize_path_with(&path, &matching)
         .map(|p| p.to_string())
         .map_err(|e| to_js_error(&e))
 }
@@ -588,7 +603,24 @@ mod verification {
         ))
     }
 
+    /// The ways to give keys; exactly one of them.
+    const KEY_FORMS: [&str; 4] = ["secret", "pem", "jwk", "jwks"];
+
     fn key_set(keys: &JsValue) -> Result<KeySet, JsValue> {
+        let given: Vec<&str> = KEY_FORMS
+            .into_iter()
+            .filter(|form| !is_absent(&get(keys, form)))
+            .collect();
+        if given.len() > 1 {
+            return Err(to_js_error(&Error::new(
+                ErrorCode::InvalidArgument,
+                format!(
+                    "keys has both `{}` and `{}`: give exactly one of secret, pem, jwk or jwks",
+                    given.first().copied().unwrap_or_default(),
+                    given.get(1).copied().unwrap_or_default()
+                ),
+            )));
+        }
         let secret = get(keys, "secret");
         let result = if !is_absent(&secret) {
             if let Some(text) = secret.as_string() {

@@ -71,6 +71,8 @@ fn the_schema_accepts_the_example_policies() {
         "examples/policies/partner.json",
         "tests/policies/edge-cases.json",
         "tests/policies/head.json",
+        "tests/policies/paths.json",
+        "tests/policies/paths-lenient.json",
     ] {
         let doc: Value = serde_json::from_str(&common::read(file)).unwrap();
         let errors: Vec<String> = validator.iter_errors(&doc).map(|e| e.to_string()).collect();
@@ -108,6 +110,7 @@ fn the_schema_matches_the_rust_types() {
         "roles": {"r": ["a"]},
         "default_scopes": ["r"],
         "unknown_scopes": "reject",
+        "path_matching": {"case_insensitive": true, "allow_semicolons": true, "ignore_trailing_slash": true},
         "transport": {"query": ["b"]},
         "rules": [{"id": "x", "methods": ["GET"], "paths": ["/x/{id}/**"], "except": ["/x/*/y"],
                    "any_of": ["a"], "all_of": ["b"], "effect": "deny", "description": "d"}]
@@ -140,6 +143,10 @@ fn the_schema_matches_the_rust_types() {
         sorted(&full["scopes"]["a"])
     );
     assert_eq!(keys(&schema["$defs"]["rule"]), sorted(&full["rules"][0]));
+    assert_eq!(
+        keys(&schema["$defs"]["pathMatching"]),
+        sorted(&full["path_matching"])
+    );
 }
 
 #[test]

@@ -14,7 +14,13 @@ fn decisions_match_the_native_tables() {
     let user = policy.expand(&ScopeSet::parse("read_only").unwrap());
     let decision = policy.decide("GET", "/legal/kyc/42", &user);
     assert_eq!(decision.missing.to_string(), "read_all");
-    assert!(policy.allows("GET", "/wallets/../cards/1", &user));
+    assert!(policy.allows("GET", "/cards/1", &user));
+    // Dot segments are refused, not resolved, in WebAssembly as natively.
+    assert!(!policy.allows("GET", "/wallets/../cards/1", &user));
+    assert_eq!(
+        policy.decide("GET", "/wallets/../cards/1", &user).reason,
+        scopegate::Reason::InvalidPath
+    );
 }
 
 #[wasm_bindgen_test]

@@ -58,6 +58,34 @@ test('policy problems come as one ScopegateError with pointers', () => {
   });
 });
 
+test('paths are read canonically or refused, the same in every build', () => {
+  const policy = new Policy(banking);
+  const grant = policy.expand('read_only');
+  for (const target of ['/admin//../config', '//evil/admin/config', '/admin/%2e%2e/config', '/wallets/..;/x', '/%61dmin/x', '/wallets/', '/wallets/1 ']) {
+    assert.equal(policy.decide('GET', target, grant).reason, 'invalid_path', target);
+    assert.equal(policy.allows('GET', target, grant), false, target);
+  }
+  assert.equal(policy.decide('delete', '/wallets', grant).reason, 'invalid_method');
+  assert.equal(scopegate.normalizePath('/a/%3f'), '/a/%3F');
+  assert.equal(scopegate.normalizePath(scopegate.normalizePath('/caf%c3%a9/%25')), '/caf%C3%A9/%25');
+  assert.equal(scopegate.normalizePath('/a/b/', { ignoreTrailingSlash: true }), '/a/b');
+  assert.equal(scopegate.normalizePath('/a;v=1', { allowSemicolons: true }), '/a;v=1');
+  assert.throws(() => scopegate.normalizePath('/a;v=1'), (e) => e.code === 'invalid_path' && /';'/.test(e.message));
+  assert.throws(() => scopegate.normalizePath('/a', { allowSemicolons: 'yes' }), (e) => e.code === 'invalid_argument');
+  grant.free();
+  policy.free();
+});
+
+test('policy files are strict: a repeated key or a lower-case method is refused with a pointer', () => {
+  const base = '"version": 1, "name": "t", "scopes": {}, "default_scopes": "all"';
+  const repeated = `{${base}, "rules": [{"id": "r", "methods": ["GET"], "paths": ["/a"], "effect": "deny", "effect": "allow"}]}`;
+  assert.throws(() => new Policy(repeated), (e) =>
+    e.code === 'invalid_policy' && e.problems[0].code === 'duplicate_key' && e.problems[0].pointer === '/rules/0');
+  const lower = { version: 1, name: 't', scopes: {}, default_scopes: 'all', rules: [{ id: 'r', methods: ['delete'], paths: ['/a'] }] };
+  assert.throws(() => new Policy(lower), (e) =>
+    e.problems[0].code === 'invalid_method' && e.problems[0].pointer === '/rules/0/methods/0' && /case-sensitive/.test(e.problems[0].message));
+});
+
 test('bad input from JS is a ScopegateError with a code, never a trap', () => {
   const policy = new Policy(banking);
   const grant = policy.expand([]);
@@ -95,6 +123,13 @@ test('bad input from JS is a ScopegateError with a code, never a trap', () => {
     assert.throws(call, (e) => e instanceof ScopegateError && e.code === code, `expected ${code}: ${call}`);
   }
   assert.equal(policy.decide('GET', 'x'.repeat(1 << 20), grant).reason, 'invalid_path');
+  // Keys described two ways at once are ambiguous: refused, whichever pair.
+  for (const keys of [{ secret: 'x'.repeat(40), jwk: { kty: 'oct', k: 'AA' } }, { pem: 'x', jwks: '{}' }]) {
+    assert.throws(
+      () => new scopegate.Verifier(keys, { algorithms: ['HS256'] }),
+      (e) => e instanceof ScopegateError && e.code === 'invalid_argument' && /exactly one/.test(e.message),
+    );
+  }
   // The objects stay usable after every refusal above.
   assert.equal(policy.decideAll([['GET', '/wallets']], grant).length, 1);
 });

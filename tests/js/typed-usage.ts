@@ -103,7 +103,8 @@ const expiresAt: number | null = token.expiresAt;
 check(token.subject === 'u1' && expiresAt === 99 && token.scopes[0] === 'read', 'decodeUnverified');
 const response: TokenResponse = parseTokenResponse({ access_token: 't', token_type: 'Bearer', expires_in: 60 }, 'read write');
 check(response.scopes.length === 2 && !response.scopeInResponse && response.expiresIn === 60, 'parseTokenResponse');
-check(parseScopes('b a a').join(' ') === 'a b' && normalizePath('/a/./b') === '/a/b', 'parseScopes, normalizePath');
+check(parseScopes('b a a').join(' ') === 'a b' && normalizePath('/a/%3f') === '/a/%3F', 'parseScopes, normalizePath');
+check(normalizePath('/a/b/', { ignoreTrailingSlash: true }) === '/a/b', 'normalizePath options');
 check(typeof version() === 'string', 'version');
 
 // scopegate/lite: the same policies and decisions, no Verifier.
