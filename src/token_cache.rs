@@ -17,7 +17,8 @@ pub const DEFAULT_TOKEN_CACHE_SIZE: usize = 1024;
 ///
 /// An entry is answered only for the verifier that verified it and only while the token is still
 /// valid: never at or past its `exp`, nor past `iat + max_token_age` when the verifier sets a
-/// maximum age. Tokens without `exp` are verified every time. A failed verification is never
+/// maximum age. A hit gives exactly the answer a fresh verification would: the claims that depend
+/// on the time (`exp`, `nbf`, `iat`, maximum age) are checked again at `now` on every hit. Tokens without `exp` are verified every time. A failed verification is never
 /// cached. At most `capacity` tokens are held; the least recently used one is evicted first.
 ///
 /// ```
@@ -86,6 +87,10 @@ impl TokenCache {
     ) -> Result<Token, Error> {
         if let Some(entry) = self.entries.get(token) {
             if entry.verifier == verifier.id() && now < entry.valid_until {
+                // The signature and the token's form do not change; the time-dependent claims
+                // (`exp`, `nbf`, `iat`, maximum age) are checked again, so a hit answers exactly
+                // as a fresh verification would, even when the clock went back.
+                verifier.check_claims(&entry.token, now)?;
                 return Ok(entry.token.clone());
             }
             self.entries.pop(token);

@@ -195,7 +195,7 @@ impl<'de> Deserialize<'de> for Algorithm {
 }
 
 /// The key type an algorithm needs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Family {
     Hmac,
     Rsa,
@@ -278,7 +278,14 @@ struct VerificationKey {
     family: Family,
     /// Key size in bytes: the secret length (HMAC) or the modulus length (RSA).
     size: usize,
-    key: DecodingKey,
+    key: KeyMaterial,
+}
+
+/// What verifies: jsonwebtoken's key (HMAC, RSA, ECDSA) or an Ed25519 point, verified strictly.
+#[derive(Clone)]
+enum KeyMaterial {
+    Jwt(DecodingKey),
+    Ed25519(ed25519_dalek::VerifyingKey),
 }
 
 impl fmt::Debug for VerificationKey {
@@ -322,6 +329,35 @@ impl VerificationKey {
         Ok(())
     }
 
+    /// Checks a raw signature (the JWS encoding: `r ‖ s` for ECDSA) over `message`; `alg` has
+    /// passed [`check_alg`](Self::check_alg).
+    fn verify(&self, alg: Algorithm, message: &[u8], signature: &[u8]) -> Result<(), Error> {
+        let bad_signature = |message: &str| Error::new(ErrorCode::InvalidSignature, message);
+        if signature.len() != self.signature_len(alg) {
+            return Err(bad_signature(&format!(
+                "a {alg} signature with this key is {} bytes, this one has {}",
+                self.signature_len(alg),
+                signature.len()
+            )));
+        }
+        let verified = match &self.key {
+            // RFC 8032 §5.1.7 with the strict checks: canonical S, and R and the key not of
+            // small order (so one signature cannot be turned into another that also verifies).
+            KeyMaterial::Ed25519(point) => ed25519_dalek::Signature::from_slice(signature)
+                .is_ok_and(|signature| point.verify_strict(message, &signature).is_ok()),
+            KeyMaterial::Jwt(key) => {
+                let verifier = (provider().verifier_factory)(&alg.to_jwt(), key)
+                    .map_err(|e| invalid_key(format!("the key cannot verify {alg}: {e}")))?;
+                verifier.verify(message, &signature.to_vec()).is_ok()
+            }
+        };
+        if verified {
+            Ok(())
+        } else {
+            Err(bad_signature("the signature does not verify"))
+        }
+    }
+
     /// The expected signature length in bytes.
     fn signature_len(&self, alg: Algorithm) -> usize {
         match self.family {
@@ -344,7 +380,7 @@ impl VerificationKey {
             alg: None,
             family: Family::Hmac,
             size: secret.len(),
-            key: DecodingKey::from_secret(secret),
+            key: KeyMaterial::Jwt(DecodingKey::from_secret(secret)),
         })
     }
 
@@ -360,17 +396,17 @@ impl VerificationKey {
             alg: None,
             family: Family::Rsa,
             size: public.size(),
-            key,
+            key: KeyMaterial::Jwt(key),
         })
     }
 
-    /// An EC or Ed25519 key, checked by building its verifier once.
-    fn curve(family: Family, key: DecodingKey, kid: Option<String>) -> Result<Self, Error> {
+    /// An EC key (SEC1 uncompressed point), checked by building its verifier once.
+    fn ec(family: Family, point: &[u8], kid: Option<String>) -> Result<Self, Error> {
         let alg = match family {
-            Family::P256 => Algorithm::ES256,
             Family::P384 => Algorithm::ES384,
-            _ => Algorithm::EdDSA,
+            _ => Algorithm::ES256,
         };
+        let key = DecodingKey::from_ec_der(point);
         if (provider().verifier_factory)(&alg.to_jwt(), &key).is_err() {
             return Err(invalid_key(format!(
                 "{} is not a valid public key",
@@ -382,7 +418,32 @@ impl VerificationKey {
             alg: None,
             family,
             size: 0,
-            key,
+            key: KeyMaterial::Jwt(key),
+        })
+    }
+
+    /// An Ed25519 public key: a valid point encoding, and not one of the small-order ("weak")
+    /// points, with which a forged signature (R of small order, S = 0) verifies for any message.
+    fn ed25519(x: &[u8], kid: Option<String>) -> Result<Self, Error> {
+        let bytes: &[u8; 32] = x.try_into().map_err(|_| {
+            invalid_key(format!(
+                "an Ed25519 public key is 32 bytes, this one has {}",
+                x.len()
+            ))
+        })?;
+        let point = ed25519_dalek::VerifyingKey::from_bytes(bytes)
+            .map_err(|_| invalid_key("an Ed25519 key is not a valid public key"))?;
+        if point.is_weak() {
+            return Err(invalid_key(
+                "an Ed25519 key of small order (a weak key: any message would verify with a forged signature) is refused",
+            ));
+        }
+        Ok(VerificationKey {
+            kid,
+            alg: None,
+            family: Family::Ed25519,
+            size: 0,
+            key: KeyMaterial::Ed25519(point),
         })
     }
 
@@ -437,16 +498,10 @@ impl VerificationKey {
                     "unsupported EC key: only P-256 and P-384 uncompressed points are supported",
                 )),
             };
-            return VerificationKey::curve(family, DecodingKey::from_ec_der(key), None);
+            return VerificationKey::ec(family, key, None);
         }
         if algorithm == OID_ED25519 {
-            if key.len() != 32 {
-                return Err(invalid_key(format!(
-                    "an Ed25519 public key is 32 bytes, this one has {}",
-                    key.len()
-                )));
-            }
-            return VerificationKey::curve(Family::Ed25519, DecodingKey::from_ed_der(key), None);
+            return VerificationKey::ed25519(key, None);
         }
         Err(malformed())
     }
@@ -538,7 +593,7 @@ impl VerificationKey {
                 point.push(0x04);
                 point.extend_from_slice(&x);
                 point.extend_from_slice(&y);
-                VerificationKey::curve(family, DecodingKey::from_ec_der(&point), kid)?
+                VerificationKey::ec(family, &point, kid)?
             }
             "OKP" => {
                 match text("crv")? {
@@ -550,14 +605,7 @@ impl VerificationKey {
                     }
                     None => return Err(invalid_key("OKP JWK has no `crv`")),
                 }
-                let x = bytes("x")?;
-                if x.len() != 32 {
-                    return Err(invalid_key(format!(
-                        "an Ed25519 JWK `x` is 32 bytes, this one has {}",
-                        x.len()
-                    )));
-                }
-                VerificationKey::curve(Family::Ed25519, DecodingKey::from_ed_der(&x), kid)?
+                VerificationKey::ed25519(&bytes("x")?, kid)?
             }
             other => {
                 return Ok(Err(invalid_key(format!(
@@ -651,6 +699,19 @@ impl KeySet {
                 "the JWKS holds no usable signature-verification key",
             ));
         }
+        // Two keys of one type under one `kid`: a token naming it could mean either.
+        let mut named: Vec<(&str, Family)> = keys
+            .iter()
+            .filter_map(|key| Some((key.kid.as_deref()?, key.family)))
+            .collect();
+        named.sort_unstable();
+        if let Some(pair) = named.windows(2).find(|pair| pair.first() == pair.get(1)) {
+            let (kid, family) = pair.first().copied().unwrap_or(("", Family::Hmac));
+            return Err(invalid_key(format!(
+                "the JWKS holds two keys of one type ({}) with kid {kid:?}: each kid must name one key",
+                family.describe()
+            )));
+        }
         Ok(KeySet { keys, is_set: true })
     }
 
@@ -660,6 +721,34 @@ impl KeySet {
             key.kid = Some(kid.into());
         }
         self
+    }
+
+    /// Verifies a detached signature over `message` with the key a token naming `kid` and `alg`
+    /// would get (the same selection, algorithm and key checks as [`Verifier::verify`]). The
+    /// signature is raw bytes in the JWS encoding (RFC 7518: `r ‖ s` for ECDSA). For signatures
+    /// that are not on a compact JWS, such as a signed document or a test vector; tokens go
+    /// through a [`Verifier`].
+    ///
+    /// ```
+    /// use scopegate::{Algorithm, ErrorCode, KeySet};
+    /// use hmac::{Hmac, Mac};
+    /// let keys = KeySet::hmac_secret(&[7; 32])?;
+    /// let mut mac = Hmac::<sha2::Sha256>::new_from_slice(&[7; 32]).unwrap();
+    /// mac.update(b"hello");
+    /// let signature = mac.finalize().into_bytes();
+    /// assert!(keys.verify_signature(Algorithm::HS256, None, b"hello", &signature).is_ok());
+    /// let err = keys.verify_signature(Algorithm::HS256, None, b"hellO", &signature).unwrap_err();
+    /// assert_eq!(err.code(), ErrorCode::InvalidSignature);
+    /// # Ok::<(), scopegate::Error>(())
+    /// ```
+    pub fn verify_signature(
+        &self,
+        alg: Algorithm,
+        kid: Option<&str>,
+        message: &[u8],
+        signature: &[u8],
+    ) -> Result<(), Error> {
+        self.select(kid, alg)?.verify(alg, message, signature)
     }
 
     /// The number of usable keys.
@@ -988,26 +1077,18 @@ impl Verifier {
             }
         };
         let key = self.keys.select(kid, alg)?;
-        let bad_signature = |message: &str| Error::new(ErrorCode::InvalidSignature, message);
-        let signature = URL_SAFE_NO_PAD
-            .decode(signature)
-            .map_err(|_| bad_signature("the signature is not base64url without padding"))?;
-        if signature.len() != key.signature_len(alg) {
-            return Err(bad_signature(&format!(
-                "a {alg} signature with this key is {} bytes, this one has {}",
-                key.signature_len(alg),
-                signature.len()
-            )));
-        }
-        let verifier = (provider().verifier_factory)(&alg.to_jwt(), &key.key)
-            .map_err(|e| invalid_key(format!("the key cannot verify {alg}: {e}")))?;
-        verifier
-            .verify(signing_input.as_bytes(), &signature)
-            .map_err(|_| bad_signature("the signature does not verify"))?;
+        let signature = URL_SAFE_NO_PAD.decode(signature).map_err(|_| {
+            Error::new(
+                ErrorCode::InvalidSignature,
+                "the signature is not base64url without padding",
+            )
+        })?;
+        key.verify(alg, signing_input.as_bytes(), &signature)?;
         Ok(alg)
     }
 
-    fn check_claims(&self, token: &Token, now: u64) -> Result<(), Error> {
+    /// Checks the claims of a token whose signature verified, at `now`.
+    pub(crate) fn check_claims(&self, token: &Token, now: u64) -> Result<(), Error> {
         let options = &self.options;
         let leeway = options.clock_tolerance;
         for name in &options.required_claims {

@@ -106,3 +106,23 @@ fn authorize_through_the_cache_matches_authorize() {
     }
     assert_eq!(cache.len(), 1);
 }
+
+#[test]
+fn a_hit_answers_as_a_fresh_verification_when_the_clock_goes_back() {
+    let verifier = verifier(SECRET, None);
+    let mut cache = TokenCache::new(8);
+    let claims = json!({"sub": "u", "nbf": NOW, "iat": NOW, "exp": NOW + 100});
+    let jwt = common::mint(SECRET, &json!({"alg": "HS256"}), &claims);
+    cache.verify_at(&verifier, &jwt, NOW + 10).unwrap();
+    assert_eq!(cache.len(), 1);
+    // The clock goes back before nbf: a fresh verification refuses, and so does the cache.
+    for at in [NOW - 1, NOW - 1000] {
+        let fresh = verifier.verify_at(&jwt, at).unwrap_err();
+        let cached = cache.verify_at(&verifier, &jwt, at).unwrap_err();
+        assert_eq!(cached, fresh, "at {at}");
+        assert_eq!(cached.code(), ErrorCode::TokenNotYetValid);
+    }
+    // And forward again: still cached, still valid.
+    assert!(cache.verify_at(&verifier, &jwt, NOW + 20).is_ok());
+    assert_eq!(cache.len(), 1);
+}
