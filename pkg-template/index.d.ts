@@ -1,5 +1,5 @@
 // scopegate (full build): scopes, policies, decisions, decoding and signature verification.
-import type { ClockOptions, Decision, Grant, Token } from './types.js';
+import type { ClockOptions, Decision, Grant, ScopegateError, Token } from './types.js';
 import { PolicyBase } from './types.js';
 
 export * from './types.js';
@@ -85,6 +85,13 @@ export interface RemoteJwksOptions extends VerifyOptions {
   timeout?: number;
   /** The fetch function (default globalThis.fetch). */
   fetch?: (input: string, init?: RequestInit) => Promise<Response>;
+  /**
+   * How long past their expiry the last good keys stay in use while refetches fail
+   * (stale-if-error; default 86400, one day).
+   */
+  maxStale?: number;
+  /** Told of each failed fetch (network, timeout, non-2xx, a body that is not a valid key set). */
+  onError?: (error: ScopegateError) => void;
 }
 
 /** A JWKS fetched from a URL, cached, refetched on key rotation (one fetch in flight at most). */
@@ -92,7 +99,12 @@ export declare class RemoteJwks {
   constructor(url: string | URL, options: RemoteJwksOptions);
   /** How many times the key set was fetched. */
   readonly fetches: number;
-  /** The current Verifier (fetches when none or stale). */
+  /** The last failure to fetch or read the key set (code `jwks_unavailable`), null after a success. */
+  readonly lastError: ScopegateError | null;
+  /**
+   * The current Verifier (fetches when none or stale). Rejects with a ScopegateError
+   * (`jwks_unavailable`) when no usable keys are at hand.
+   */
   verifier(): Promise<Verifier>;
   /** Refetches after an unknown `kid`; null within the cool-down. */
   refresh(): Promise<Verifier | null>;

@@ -16,6 +16,11 @@ function seconds(name, value, fallback) {
  * seconds (or the response's Cache-Control max-age, within [cooldown, ttl]); a token naming an
  * unknown `kid` triggers a refetch, at most once per `cooldown` seconds; never more than one
  * fetch is in flight.
+ *
+ * It fails safe: when a refetch fails (network error, timeout, a non-2xx answer, a body that is
+ * not a valid key set), the last good keys stay in use for up to `maxStale` seconds past their
+ * expiry (stale-if-error), and `onError(error)` is told. Without good keys, `verifier()` throws a
+ * ScopegateError with code `jwks_unavailable` (guard() answers 503). Nothing else is thrown.
  */
 export class RemoteJwks {
   #url;
@@ -24,10 +29,13 @@ export class RemoteJwks {
   #ttl;
   #cooldown;
   #timeout;
+  #maxStale;
+  #onError;
   #verifier = null;
   #fetchedAt = -Infinity;
   #expiresAt = -Infinity;
   #inFlight = null;
+  #lastError = null;
   #fetches = 0;
 
   constructor(url, options) {
@@ -37,13 +45,21 @@ export class RemoteJwks {
     if (options === null || typeof options !== 'object' || !Array.isArray(options.algorithms)) {
       throw new ScopegateError('RemoteJwks needs verify options with `algorithms`', 'invalid_argument');
     }
-    const { fetch: fetchFn, ttl, cooldown, timeout, ...verify } = options;
+    const { fetch: fetchFn, ttl, cooldown, timeout, maxStale, onError, ...verify } = options;
+    if (onError !== undefined && typeof onError !== 'function') {
+      throw new ScopegateError('onError must be a function', 'invalid_argument');
+    }
+    if (fetchFn !== undefined && typeof fetchFn !== 'function') {
+      throw new ScopegateError('fetch must be a function', 'invalid_argument');
+    }
     this.#url = String(url);
     this.#options = verify;
     this.#fetch = fetchFn ?? globalThis.fetch.bind(globalThis);
     this.#ttl = seconds('ttl', ttl, 600);
     this.#cooldown = seconds('cooldown', cooldown, 30);
     this.#timeout = seconds('timeout', timeout, 5);
+    this.#maxStale = seconds('maxStale', maxStale, 86400);
+    this.#onError = onError;
   }
 
   /** How many times the JWKS was fetched (for tests and metrics). */
@@ -51,11 +67,19 @@ export class RemoteJwks {
     return this.#fetches;
   }
 
-  /** The current Verifier, fetching the keys first when there are none or they are stale. */
+  /** The last failure to fetch or read the key set (a ScopegateError), or null after a success. */
+  get lastError() {
+    return this.#lastError;
+  }
+
+  /**
+   * The current Verifier, fetching the keys first when there are none or they are stale. Throws
+   * a ScopegateError (`jwks_unavailable`) when no usable keys are at hand.
+   */
   async verifier() {
     if (this.#verifier && Date.now() < this.#expiresAt) return this.#verifier;
-    if (this.#verifier && Date.now() - this.#fetchedAt < this.#cooldown * 1000) {
-      return this.#verifier;
+    if (Date.now() - this.#fetchedAt < this.#cooldown * 1000) {
+      return this.#inFlight ?? this.#lastGood();
     }
     return this.#load();
   }
@@ -88,26 +112,48 @@ export class RemoteJwks {
         signal: AbortSignal.timeout(this.#timeout * 1000),
       });
     } catch (cause) {
-      return this.#unavailable(`the JWKS at ${this.#url} could not be fetched: ${cause?.message ?? cause}`);
+      return this.#failed(`could not be fetched (${cause?.message ?? cause})`, cause);
     }
-    if (!response.ok) {
-      return this.#unavailable(`the JWKS at ${this.#url} answered HTTP ${response.status}`);
+    if (!response?.ok) return this.#failed(`answered HTTP ${response?.status}`);
+    let verifier;
+    let maxAge;
+    try {
+      const text = await response.text();
+      verifier = new Verifier({ jwks: text }, this.#options);
+      maxAge = /max-age=(\d+)/i.exec(response.headers.get('cache-control') ?? '')?.[1];
+    } catch (cause) {
+      // An unreadable body, or one that is not a valid key set (invalid_json, invalid_key, ...).
+      const detail = cause instanceof ScopegateError ? `${cause.code}: ${cause.message}` : (cause?.message ?? cause);
+      return this.#failed(`gave no usable key set (${detail})`, cause);
     }
-    const text = await response.text();
-    // Throws ScopegateError (invalid_json, invalid_key, ...) for a bad key set.
-    const verifier = new Verifier({ jwks: text }, this.#options);
-    const maxAge = /max-age=(\d+)/i.exec(response.headers.get('cache-control') ?? '')?.[1];
     const ttl = maxAge === undefined ? this.#ttl : Math.min(Math.max(Number(maxAge), this.#cooldown), this.#ttl);
     this.#verifier?.free();
     this.#verifier = verifier;
     this.#expiresAt = this.#fetchedAt + ttl * 1000;
+    this.#lastError = null;
     return verifier;
   }
 
-  #unavailable(message) {
-    // Keep serving the keys we have (stale is better than down); fail only without any.
-    if (this.#verifier) return this.#verifier;
-    throw new ScopegateError(message, 'jwks_unavailable');
+  #failed(what, cause) {
+    const error = new ScopegateError(`the JWKS at ${this.#url} ${what}`, 'jwks_unavailable');
+    if (cause !== undefined) error.cause = cause;
+    this.#lastError = error;
+    try {
+      this.#onError?.(error);
+    } catch {
+      // A failing callback must not take the key set down with it.
+    }
+    return this.#lastGood();
+  }
+
+  /** The last good keys while they are within `maxStale` of their expiry (stale-if-error). */
+  #lastGood() {
+    if (this.#verifier && Date.now() <= this.#expiresAt + this.#maxStale * 1000) return this.#verifier;
+    const reason = this.#lastError ? this.#lastError.message : `the JWKS at ${this.#url} has not been fetched`;
+    throw new ScopegateError(
+      this.#verifier ? `${reason}; the last good keys are older than maxStale` : reason,
+      'jwks_unavailable',
+    );
   }
 }
 

@@ -131,3 +131,72 @@ test('RemoteJwks: cached with a TTL, refetched on a new kid with a cool-down, on
   assert.throws(() => new RemoteJwks(42, { algorithms: ['ES256'] }), { code: 'invalid_argument' });
   assert.throws(() => new RemoteJwks('https://x', {}), { code: 'invalid_argument' });
 });
+
+test('RemoteJwks fails safe: the last good keys survive a bad refetch, failures are reported, nothing else escapes', async () => {
+  const good = es256Key('k1');
+  const answers = [];
+  let mode = 'good';
+  const fetch = async () => {
+    answers.push(mode);
+    switch (mode) {
+      case 'good': return new Response(JSON.stringify({ keys: [good.jwk] }), { headers: { 'cache-control': 'max-age=0' } });
+      case '5xx': return new Response('upstream down', { status: 503 });
+      case 'not json': return new Response('<html>maintenance</html>');
+      case 'bad set': return new Response(JSON.stringify({ keys: [{ kty: 'EC', crv: 'P-256', x: 'AA', y: 'AA' }] }));
+      case 'weak key': return new Response(JSON.stringify({ keys: [{ kty: 'OKP', crv: 'Ed25519', x: Buffer.alloc(32).toString('base64url') }] }));
+      case 'body throws': return { ok: true, status: 200, headers: new Headers(), text: async () => { throw new TypeError('stream broke'); } };
+      case 'fetch throws': throw new TypeError('network is down');
+      case 'fetch throws a string': throw 'bare string';
+      default: throw new Error(mode);
+    }
+  };
+  const errors = [];
+  const jwks = new RemoteJwks('https://issuer.example/jwks.json', {
+    algorithms: ['ES256'], fetch, ttl: 0, cooldown: 0, maxStale: 3600,
+    onError: (error) => { errors.push(error); throw new Error('a failing callback changes nothing'); },
+  });
+  const options = { policy: banking, verifier: jwks };
+  const token = es256(good, { sub: 'u', scope: 'read_only', exp: now() + 60 });
+  assert.ok((await guard(request('/accounts', token), options)) instanceof Request);
+  assert.equal(jwks.lastError, null);
+
+  const failures = ['5xx', 'not json', 'bad set', 'weak key', 'body throws', 'fetch throws', 'fetch throws a string'];
+  for (const failure of failures) {
+    mode = failure;
+    const answer = await guard(request('/accounts', token), options);
+    assert.ok(answer instanceof Request, `${failure}: the last good keys keep deciding`);
+    assert.equal(jwks.lastError?.code, 'jwks_unavailable', failure);
+  }
+  assert.equal(errors.length, failures.length, 'each failure is reported once');
+  assert.ok(errors.every((e) => e instanceof ScopegateError && e.code === 'jwks_unavailable'));
+  assert.match(errors[0].message, /HTTP 503/);
+  assert.match(errors[2].message, /invalid_key/);
+  assert.equal(answers.length, 1 + failures.length, 'one fetch per request once the TTL has passed');
+
+  // Good again: the new set is used and the error clears.
+  mode = 'good';
+  assert.ok((await guard(request('/accounts', token), options)) instanceof Request);
+  assert.equal(jwks.lastError, null);
+
+  // Past maxStale the old keys are not used: 503, never a crash.
+  const stale = new RemoteJwks('https://issuer.example/jwks.json', { algorithms: ['ES256'], fetch, ttl: 0, cooldown: 0, maxStale: 0 });
+  mode = 'good';
+  assert.ok((await guard(request('/accounts', token), { policy: banking, verifier: stale })) instanceof Request);
+  mode = '5xx';
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  const refused = await guard(request('/accounts', token), { policy: banking, verifier: stale });
+  assert.equal(refused.status, 503);
+  assert.equal((await refused.json()).code, 'jwks_unavailable');
+
+  // Without any good keys, each cause is a 503 jwks_unavailable.
+  for (const failure of failures) {
+    mode = failure;
+    const fresh = new RemoteJwks('https://issuer.example/jwks.json', { algorithms: ['ES256'], fetch });
+    const answer = await guard(request('/accounts', token), { policy: banking, verifier: fresh });
+    assert.equal(answer.status, 503, failure);
+    assert.equal((await answer.json()).code, 'jwks_unavailable', failure);
+    await assert.rejects(fresh.verifier(), (e) => e instanceof ScopegateError && e.code === 'jwks_unavailable');
+  }
+  assert.throws(() => new RemoteJwks('https://x', { algorithms: ['ES256'], onError: 'log' }), { code: 'invalid_argument' });
+  assert.throws(() => new RemoteJwks('https://x', { algorithms: ['ES256'], maxStale: -1 }), { code: 'invalid_argument' });
+});

@@ -23,6 +23,8 @@ function keysFor(env) {
     ttl: 600,
     cooldown: 1,
     fetch: (url, init) => env.JWKS.fetch(url, init),
+    // A failed refetch keeps the last good keys (up to a day past their expiry); say so in the logs.
+    onError: (error) => console.warn(`scopegate: ${error.message}`),
   });
   return jwks;
 }

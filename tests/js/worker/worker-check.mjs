@@ -1,7 +1,9 @@
 // End-to-end test of the edge worker example (www/worker/) in a real workerd: a loopback origin
 // and a loopback JWKS endpoint, driven by real HTTP requests carrying tokens signed by test keys
 // (node:crypto). Checks the RFC 6750 refusals, the headers the origin receives (own/all data,
-// spoofed headers stripped) and key rotation (a new kid triggers one JWKS refetch).
+// spoofed headers stripped), key rotation (a new kid triggers one JWKS refetch), and a JWKS
+// endpoint that turns bad mid-run (the last good keys keep deciding, the failure is logged; a
+// worker that never had good keys answers 503).
 // Usage (from the repository root, after scripts/build-pkg): node tests/js/worker/worker-check.mjs
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -53,37 +55,62 @@ const origin = await listen((req, res) => {
   res.writeHead(200, { 'content-type': 'application/json' });
   res.end(JSON.stringify({ method: req.method, url: req.url, trusted }));
 });
+// The issuer's JWKS endpoint; `issuerMode` turns it bad mid-run.
+let issuerMode = 'good';
 const issuer = await listen((req, res) => {
   jwksFetches += 1;
-  res.writeHead(200, { 'content-type': 'application/jwk-set+json', 'cache-control': 'max-age=600' });
-  res.end(JSON.stringify({ keys: published.map((k) => k.jwk) }));
+  if (issuerMode === '500') {
+    res.writeHead(500);
+    res.end('internal error');
+  } else if (issuerMode === 'garbage') {
+    res.writeHead(200, { 'content-type': 'text/html' });
+    res.end('<html>maintenance</html>');
+  } else if (issuerMode === 'bad keys') {
+    res.writeHead(200, { 'content-type': 'application/jwk-set+json' });
+    res.end(JSON.stringify({ keys: [{ kty: 'EC', crv: 'P-256', x: 'AA', y: 'AA', kid: 'k1' }] }));
+  } else {
+    res.writeHead(200, { 'content-type': 'application/jwk-set+json', 'cache-control': 'max-age=600' });
+    res.end(JSON.stringify({ keys: published.map((k) => k.jwk) }));
+  }
 });
 
-const port = await freePort();
-const workerd = spawn(join(root, 'node_modules/workerd/bin/workerd'), [
-  'serve', join(root, 'www/worker/config.capnp'),
-  `--socket-addr=http=127.0.0.1:${port}`,
-  `--external-addr=origin=127.0.0.1:${portOf(origin)}`,
-  `--external-addr=issuer=127.0.0.1:${portOf(issuer)}`,
-], { stdio: ['ignore', 'inherit', 'inherit'] });
-const base = `http://127.0.0.1:${port}`;
-let checks = 0;
-try {
+// Starts the example worker in workerd in front of the origin and the issuer; its log is kept.
+async function startWorker() {
+  const port = await freePort();
+  const child = spawn(join(root, 'node_modules/workerd/bin/workerd'), [
+    'serve', join(root, 'www/worker/config.capnp'),
+    `--socket-addr=http=127.0.0.1:${port}`,
+    `--external-addr=origin=127.0.0.1:${portOf(origin)}`,
+    `--external-addr=issuer=127.0.0.1:${portOf(issuer)}`,
+  ], { stdio: ['ignore', 'inherit', 'pipe'] });
+  const worker = { child, base: `http://127.0.0.1:${port}`, log: '' };
+  child.stderr.on('data', (chunk) => {
+    worker.log += chunk;
+    process.stderr.write(chunk);
+  });
   for (let i = 0; ; i += 1) {
     try {
-      await fetch(`${base}/`);
-      break;
+      await fetch(`${worker.base}/`);
+      return worker;
     } catch (error) {
       if (i > 100) throw new Error(`workerd did not start: ${error.message}`);
       await new Promise((r) => setTimeout(r, 100));
     }
   }
-  const call = async (path, bearer, headers = {}) => {
-    const response = await fetch(base + path, {
+}
+
+const workers = [];
+let checks = 0;
+try {
+  const main = await startWorker();
+  workers.push(main);
+  const callOn = async (worker, path, bearer, headers = {}) => {
+    const response = await fetch(worker.base + path, {
       headers: bearer ? { authorization: `Bearer ${bearer}`, ...headers } : headers,
     });
     return { status: response.status, challenge: response.headers.get('www-authenticate'), body: await response.json() };
   };
+  const call = (path, bearer, headers) => callOn(main, path, bearer, headers);
   const expect = (what, actual, status, code) => {
     assert.equal(actual.status, status, `${what}: ${JSON.stringify(actual)}`);
     if (code) assert.equal(actual.body.code, code, what);
@@ -135,12 +162,36 @@ try {
   expect('unknown kid', await call('/accounts', token(stranger, { scope: 'read_only' })), 401, 'key_not_found');
   expect('unknown kid again', await call('/accounts', token(stranger, { scope: 'read_only' })), 401, 'key_not_found');
   assert.ok(jwksFetches <= 3, `unknown kids within the cool-down do not refetch (${jwksFetches} fetches)`);
+
+  // The JWKS endpoint turns bad: each refetch (an unknown kid after the cool-down) fails, the
+  // worker keeps deciding with the last good keys and logs the failure through onError.
+  for (const mode of ['500', 'garbage', 'bad keys']) {
+    issuerMode = mode;
+    await new Promise((r) => setTimeout(r, 1100));
+    const before = jwksFetches;
+    expect(`unknown kid while the JWKS gives ${mode}`, await call('/accounts', token(key(`k-${mode}`, 'ec'), { scope: 'read_only' })), 401, 'key_not_found');
+    assert.equal(jwksFetches, before + 1, `one refetch was tried (${mode})`);
+    expect(`known key while the JWKS gives ${mode}`, await call('/accounts', token(k2, { sub: 'alice', scope: 'read_only' })), 200);
+  }
+  await new Promise((r) => setTimeout(r, 200));
+  for (const logged of ['answered HTTP 500', 'gave no usable key set (invalid_key: the JWKS is not valid JSON', 'gave no usable key set (invalid_key: key 0']) {
+    assert.ok(main.log.includes(`scopegate: the JWKS at http://issuer.internal/.well-known/jwks.json ${logged}`), `logged: ${logged}`);
+  }
+  // A worker that never got good keys answers 503 jwks_unavailable, and keeps running.
+  const fresh = await startWorker();
+  workers.push(fresh);
+  for (let i = 0; i < 2; i += 1) {
+    expect('no good keys yet', await callOn(fresh, '/accounts', alice), 503, 'jwks_unavailable');
+  }
+  issuerMode = 'good';
+  await new Promise((r) => setTimeout(r, 1100));
+  expect('good keys again', await callOn(fresh, '/accounts', alice), 200);
   console.log(`workerd edge worker: ${checks} request checks passed (${jwksFetches} JWKS fetches)`);
 } catch (error) {
   console.error(String(error.stack ?? error));
   process.exitCode = 1;
 } finally {
-  workerd.kill();
+  for (const worker of workers) worker.child.kill();
   origin.close();
   issuer.close();
 }
