@@ -5,13 +5,13 @@ use crate::prelude::*;
 use serde::Serialize;
 
 use crate::bearer::{bearer_token, TokenSource};
-use crate::decision::Decision;
 use crate::error::{Error, ErrorCode};
-use crate::grant::Grant;
-use crate::policy::Policy;
+use crate::policy::decision::Decision;
+use crate::policy::grant::Grant;
 use crate::token::Token;
 use crate::token_cache::TokenCache;
 use crate::verify::Verifier;
+use crate::Policy;
 
 /// The parts of an HTTP request that authorization reads.
 #[derive(Debug, Clone, Copy, Default)]

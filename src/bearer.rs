@@ -9,7 +9,7 @@ use crate::prelude::*;
 use serde::Serialize;
 
 use crate::error::{Error, ErrorCode};
-use crate::path::hex_value;
+use crate::policy::path::hex_value;
 
 /// Where a bearer token was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]

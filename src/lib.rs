@@ -139,14 +139,8 @@ mod prelude {
 #[cfg(feature = "verify")]
 mod authorize;
 mod bearer;
-mod bits;
-mod decision;
-mod document;
 mod error;
-mod grant;
 mod json;
-mod path;
-mod pattern;
 mod policy;
 mod scope;
 mod session;
@@ -162,17 +156,20 @@ mod wasm;
 #[cfg(feature = "verify")]
 pub use authorize::{Authorization, RequestParts};
 pub use bearer::{bearer_token, BearerToken, TokenSource};
-pub use decision::{DataRange, Decision, Reason};
-pub use document::{
+pub use error::{Error, ErrorCode};
+pub use policy::decision::{DataRange, Decision, Reason};
+pub use policy::document::{
     DefaultScopes, Effect, PolicyDocument, RuleDefinition, ScopeDefinition, Subject, Transport,
     UnknownScopes, POLICY_VERSION,
 };
-pub use error::{Error, ErrorCode};
-pub use grant::Grant;
-pub use path::{normalize_path, normalize_path_with, NormalizedPath, PathMatching, Segments};
-pub use pattern::PathPattern;
+pub use policy::grant::Grant;
+pub use policy::limits::Limits;
+pub use policy::path::{
+    normalize_path, normalize_path_with, NormalizedPath, PathMatching, Segments,
+};
+pub use policy::pattern::PathPattern;
 pub use policy::Policy;
-pub use scope::{is_scope_token, ScopeIter, ScopeSet};
+pub use scope::{is_scope_token, ScopeIter, ScopeSet, MAX_SCOPE_STRING_LEN};
 pub use session::{Session, SessionOptions};
 pub use token::{
     decode_unverified, decode_unverified_with, DecodeOptions, Token, DEFAULT_MAX_TOKEN_SIZE,

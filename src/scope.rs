@@ -14,6 +14,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, ErrorCode};
 
+/// The longest scope string [`ScopeSet::parse`] reads, in bytes (64 KiB): far above real ones,
+/// low enough that a client cannot make a server parse megabytes.
+pub const MAX_SCOPE_STRING_LEN: usize = 64 * 1024;
+
 /// Whether `byte` may appear in a scope token (RFC 6749 §3.3: `%x21 / %x23-5B / %x5D-7E`).
 fn is_scope_byte(byte: u8) -> bool {
     matches!(byte, 0x21 | 0x23..=0x5B | 0x5D..=0x7E)
@@ -93,7 +97,8 @@ impl ScopeSet {
     /// Parses a space-delimited scope string. Runs of spaces (and leading or trailing spaces) are
     /// accepted as one separator; any other character outside the RFC 6749 grammar, tabs and line
     /// breaks included, is an [`ErrorCode::InvalidScope`] error naming the token and its byte offset.
-    /// The empty string is the empty set.
+    /// The empty string is the empty set. Strings longer than [`MAX_SCOPE_STRING_LEN`] are refused
+    /// ([`parse_with_max_len`](Self::parse_with_max_len) sets another limit).
     ///
     /// ```
     /// use scopegate::{ErrorCode, ScopeSet};
@@ -104,16 +109,38 @@ impl ScopeSet {
     /// # Ok::<(), scopegate::Error>(())
     /// ```
     pub fn parse(scope: &str) -> Result<Self, Error> {
-        let mut set = ScopeSet::new();
+        Self::parse_with_max_len(scope, MAX_SCOPE_STRING_LEN)
+    }
+
+    /// [`parse`](Self::parse) with another length limit, in bytes, than
+    /// [`MAX_SCOPE_STRING_LEN`]. Parsing is O(n log n) in the number of tokens.
+    pub fn parse_with_max_len(scope: &str, max_len: usize) -> Result<Self, Error> {
+        if scope.len() > max_len {
+            return Err(Error::new(
+                ErrorCode::InvalidScope,
+                format!(
+                    "the scope string is {} bytes, longer than the limit of {max_len}",
+                    scope.len()
+                ),
+            ));
+        }
+        let mut tokens = Vec::new();
         let mut offset = 0;
         for piece in scope.split(' ') {
             if !piece.is_empty() {
                 validate_token(piece, offset)?;
-                set.insert_valid(piece);
+                tokens.push(piece.to_string());
             }
             offset += piece.len() + 1;
         }
-        Ok(set)
+        Ok(ScopeSet::from_valid(tokens))
+    }
+
+    /// A set from tokens already known to be valid, in any order, with repeats: sorted once.
+    pub(crate) fn from_valid(mut scopes: Vec<String>) -> Self {
+        scopes.sort_unstable();
+        scopes.dedup();
+        ScopeSet { scopes }
     }
 
     /// Builds a set from a list of scope tokens, validating each. An element that is not exactly one
@@ -124,7 +151,7 @@ impl ScopeSet {
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
-        let mut set = ScopeSet::new();
+        let mut tokens = Vec::new();
         for (index, item) in items.into_iter().enumerate() {
             let token = item.as_ref();
             validate_token(token, 0).map_err(|e| {
@@ -134,9 +161,9 @@ impl ScopeSet {
                 )
                 .at(format!("/{index}"))
             })?;
-            set.insert_valid(token);
+            tokens.push(token.to_string());
         }
-        Ok(set)
+        Ok(ScopeSet::from_valid(tokens))
     }
 
     /// Adds one scope token, validating it. Returns whether it was new.
@@ -196,11 +223,27 @@ impl ScopeSet {
 
     /// The scopes in either set.
     pub fn union(&self, other: &ScopeSet) -> ScopeSet {
-        let mut union = self.clone();
-        for scope in &other.scopes {
-            union.insert_valid(scope);
+        // A merge of the two sorted lists: linear.
+        let mut scopes = Vec::with_capacity(self.len() + other.len());
+        let (mut a, mut b) = (
+            self.scopes.iter().peekable(),
+            other.scopes.iter().peekable(),
+        );
+        loop {
+            let next = match (a.peek(), b.peek()) {
+                (Some(x), Some(y)) if x < y => a.next(),
+                (Some(x), Some(y)) if x > y => b.next(),
+                (Some(_), Some(_)) => {
+                    b.next();
+                    a.next()
+                }
+                (Some(_), None) => a.next(),
+                (None, Some(_)) => b.next(),
+                (None, None) => break,
+            };
+            scopes.extend(next.cloned());
         }
-        union
+        ScopeSet { scopes }
     }
 
     /// The scopes in both sets.
@@ -317,12 +360,12 @@ impl<'de> Deserialize<'de> for ScopeSet {
             }
 
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<ScopeSet, A::Error> {
-                let mut set = ScopeSet::new();
+                let mut tokens = Vec::new();
                 while let Some(item) = seq.next_element::<String>()? {
-                    set.insert(&item)
-                        .map_err(|e| de::Error::custom(e.message()))?;
+                    validate_token(&item, 0).map_err(|e| de::Error::custom(e.message()))?;
+                    tokens.push(item);
                 }
-                Ok(set)
+                Ok(ScopeSet::from_valid(tokens))
             }
         }
 

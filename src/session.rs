@@ -6,14 +6,14 @@ use crate::prelude::*;
 use core::fmt::Write as _;
 
 use crate::bearer::bearer_token;
-use crate::decision::{Decision, Reason};
-use crate::document::DefaultScopes;
 use crate::error::{Error, ErrorCode};
-use crate::grant::Grant;
-use crate::policy::Policy;
+use crate::policy::decision::{Decision, Reason};
+use crate::policy::document::DefaultScopes;
+use crate::policy::grant::Grant;
 use crate::scope::ScopeSet;
 use crate::token::{decode_unverified_with, DecodeOptions, Token};
 use crate::token_response::TokenResponse;
+use crate::Policy;
 
 /// How a [`Session`] is built.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

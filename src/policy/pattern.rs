@@ -70,16 +70,19 @@ impl PathPattern {
             segments.reserve_exact(rest.bytes().filter(|&b| b == b'/').count() + 1);
             let mut parts = rest.split('/').peekable();
             while let Some(part) = parts.next() {
-                let segment = Self::parse_segment(pattern, part, parts.peek().is_none())?;
-                if let Segment::Param(name) = &segment {
-                    if segments
-                        .iter()
-                        .any(|s| matches!(s, Segment::Param(n) if n == name))
-                    {
-                        return Err(pattern_error(pattern, "a parameter name is used twice"));
-                    }
-                }
-                segments.push(segment);
+                segments.push(Self::parse_segment(pattern, part, parts.peek().is_none())?);
+            }
+            // Repeated parameter names: sorted and compared with their neighbour, O(n log n).
+            let mut names: Vec<&str> = segments
+                .iter()
+                .filter_map(|s| match s {
+                    Segment::Param(name) => Some(name.as_ref()),
+                    _ => None,
+                })
+                .collect();
+            names.sort_unstable();
+            if names.windows(2).any(|pair| pair.first() == pair.get(1)) {
+                return Err(pattern_error(pattern, "a parameter name is used twice"));
             }
         }
         Ok(PathPattern {
@@ -97,7 +100,7 @@ impl PathPattern {
             "**" if is_last => Ok(Segment::Rest),
             "**" => Err(pattern_error(pattern, "'**' may only be the last segment")),
             "*" => Ok(Segment::Any),
-            _ if crate::path::is_dot_like(seg) => {
+            _ if super::path::is_dot_like(seg) => {
                 Err(pattern_error(pattern, "dot segments are not allowed"))
             }
             _ => {
@@ -127,6 +130,11 @@ impl PathPattern {
     /// The pattern as written.
     pub fn as_str(&self) -> &str {
         &self.source
+    }
+
+    /// The number of segments (`/` has none).
+    pub(crate) fn segment_count(&self) -> usize {
+        self.segments.len()
     }
 
     /// Whether a literal segment holds `c`.
@@ -170,12 +178,12 @@ impl PathPattern {
     /// Normalizes `path` and returns the captured parameters if it matches, `None` otherwise.
     /// A path that cannot be normalized is an [`ErrorCode::InvalidPath`] error.
     pub fn captures(&self, path: &str) -> Result<Option<BTreeMap<Arc<str>, String>>, Error> {
-        let normalized = crate::path::normalize_path(path)?;
+        let normalized = super::path::normalize_path(path)?;
         Ok(normalized.with_segments(|segments| self.match_segments(segments, false)))
     }
 }
 
-/// What a trie entry marks: pattern `pattern` of rule `rule`, from its `paths` or its `except`.
+/// What a trie entry marks: a pattern of rule `rule`, from its `paths` or its `except`.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Hit {
     pub rule: u32,
@@ -225,52 +233,59 @@ pub(crate) struct Trie {
     nodes: Vec<Node>,
 }
 
-impl Trie {
-    pub fn new() -> Self {
-        Trie {
-            nodes: vec![Node::default()],
+/// A trie node while patterns are added: literal children in a B-tree map (O(log n) per insert,
+/// however many siblings a segment has).
+#[derive(Debug, Default)]
+struct BuildNode {
+    literals: BTreeMap<Box<str>, u32>,
+    one: Option<u32>,
+    rest: Vec<Hit>,
+    end: Vec<Hit>,
+}
+
+/// Builds a [`Trie`]: O(n log n) in the number of pattern segments.
+#[derive(Debug)]
+pub(crate) struct TrieBuilder {
+    nodes: Vec<BuildNode>,
+    fold_case: bool,
+}
+
+impl TrieBuilder {
+    /// An empty trie; with `fold_case`, literals are stored in ASCII lower case (and the walk is
+    /// then given lower-cased segments).
+    pub fn new(fold_case: bool) -> Self {
+        TrieBuilder {
+            nodes: vec![BuildNode::default()],
+            fold_case,
         }
     }
 
-    fn child(&mut self, node: u32, segment: &Segment, fold_case: bool) -> u32 {
-        let next = self.nodes.len() as u32;
+    fn child(&mut self, node: u32, segment: &Segment) -> u32 {
+        let next = u32::try_from(self.nodes.len()).unwrap_or(u32::MAX);
+        let fold_case = self.fold_case;
         let Some(current) = self.nodes.get_mut(node as usize) else {
             return 0;
         };
-        match segment {
+        let slot = match segment {
             Segment::Literal(lit) => {
-                let lit: Box<str> = if fold_case {
+                let key: Box<str> = if fold_case {
                     lit.to_ascii_lowercase().into()
                 } else {
                     lit.clone()
                 };
-                match find_literal(&current.literals, &lit) {
-                    Ok(found) => current.literals.get(found).map_or(0, |(_, n)| *n),
-                    Err(at) => {
-                        let key = LiteralKey {
-                            prefix: prefix_of(&lit),
-                            text: lit,
-                        };
-                        current.literals.insert(at, (key, next));
-                        self.nodes.push(Node::default());
-                        next
-                    }
-                }
+                current.literals.entry(key).or_insert(next)
             }
-            Segment::Param(_) | Segment::Any | Segment::Rest => match current.one {
-                Some(n) => n,
-                None => {
-                    current.one = Some(next);
-                    self.nodes.push(Node::default());
-                    next
-                }
-            },
+            Segment::Param(_) | Segment::Any | Segment::Rest => current.one.get_or_insert(next),
+        };
+        let child = *slot;
+        if child == next {
+            self.nodes.push(BuildNode::default());
         }
+        child
     }
 
-    /// Adds a pattern whose matches mark `hit`; with `fold_case`, its literals are stored in
-    /// ASCII lower case (the walk is then given lower-cased segments).
-    pub fn insert(&mut self, pattern: &PathPattern, hit: Hit, fold_case: bool) {
+    /// Adds a pattern whose matches mark `hit`.
+    pub fn insert(&mut self, pattern: &PathPattern, hit: Hit) {
         let mut node = 0u32;
         for segment in &pattern.segments {
             if *segment == Segment::Rest {
@@ -279,44 +294,84 @@ impl Trie {
                 }
                 return;
             }
-            node = self.child(node, segment, fold_case);
+            node = self.child(node, segment);
         }
         if let Some(n) = self.nodes.get_mut(node as usize) {
             n.end.push(hit);
         }
     }
 
-    /// Calls `on_hit` for every pattern that matches `segments`.
-    pub fn walk<'s, I>(&self, segments: I, on_hit: &mut impl FnMut(Hit))
-    where
-        I: Iterator<Item = &'s str> + Clone,
-    {
-        self.walk_from(0, segments, on_hit);
+    /// The trie for lookups.
+    pub fn build(self) -> Trie {
+        let nodes = self
+            .nodes
+            .into_iter()
+            .map(|node| {
+                let mut literals: Vec<(LiteralKey, u32)> = node
+                    .literals
+                    .into_iter()
+                    .map(|(text, child)| {
+                        let prefix = prefix_of(&text);
+                        (LiteralKey { prefix, text }, child)
+                    })
+                    .collect();
+                literals.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+                Node {
+                    literals,
+                    one: node.one,
+                    rest: node.rest,
+                    end: node.end,
+                }
+            })
+            .collect();
+        Trie { nodes }
     }
+}
 
-    fn walk_from<'s, I>(&self, node: u32, mut segments: I, on_hit: &mut impl FnMut(Hit))
-    where
-        I: Iterator<Item = &'s str> + Clone,
-    {
-        let Some(n) = self.nodes.get(node as usize) else {
-            return;
-        };
-        for &hit in &n.rest {
-            on_hit(hit);
-        }
-        let Some(first) = segments.next() else {
-            for &hit in &n.end {
+impl Trie {
+    /// Calls `on_hit` for every pattern that matches `segments`. The walk keeps its pending
+    /// branches on an explicit stack (on the call stack itself for up to 32), never recursing.
+    pub fn walk(&self, segments: &[&str], on_hit: &mut impl FnMut(Hit)) {
+        // (node, how many segments are consumed): a literal child and the `one` child may both
+        // match a segment, so up to one branch per segment waits here.
+        let mut inline = [(0u32, 0usize); 32];
+        let mut inline_len = 1;
+        let mut overflow: Vec<(u32, usize)> = Vec::new();
+        loop {
+            let (node, depth) = if let Some(branch) = overflow.pop() {
+                branch
+            } else if inline_len > 0 {
+                inline_len -= 1;
+                inline.get(inline_len).copied().unwrap_or_default()
+            } else {
+                return;
+            };
+            let Some(n) = self.nodes.get(node as usize) else {
+                continue;
+            };
+            for &hit in &n.rest {
                 on_hit(hit);
             }
-            return;
-        };
-        if let Ok(found) = find_literal(&n.literals, first) {
-            if let Some((_, child)) = n.literals.get(found) {
-                self.walk_from(*child, segments.clone(), on_hit);
+            let Some(segment) = segments.get(depth) else {
+                for &hit in &n.end {
+                    on_hit(hit);
+                }
+                continue;
+            };
+            let literal = find_literal(&n.literals, segment)
+                .ok()
+                .and_then(|found| n.literals.get(found))
+                .map(|(_, child)| *child);
+            for child in [n.one, literal].into_iter().flatten() {
+                let branch = (child, depth + 1);
+                match inline.get_mut(inline_len) {
+                    Some(slot) if overflow.is_empty() => {
+                        *slot = branch;
+                        inline_len += 1;
+                    }
+                    _ => overflow.push(branch),
+                }
             }
-        }
-        if let Some(child) = n.one {
-            self.walk_from(child, segments, on_hit);
         }
     }
 }

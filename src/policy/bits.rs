@@ -38,30 +38,12 @@ impl Bits {
         self.words.iter().all(|&w| w == 0)
     }
 
-    pub fn count(&self) -> u32 {
-        self.words.iter().map(|w| w.count_ones()).sum()
-    }
-
-    pub fn union_with(&mut self, other: &Bits) {
-        for (a, b) in self.words.iter_mut().zip(other.words.iter()) {
-            *a |= b;
-        }
-    }
-
     /// Whether every bit of `self` is in `other`.
     pub fn is_subset(&self, other: &Bits) -> bool {
         self.words
             .iter()
             .zip(other.words.iter())
             .all(|(a, b)| a & !b == 0)
-    }
-
-    /// Whether `self` and `other` share a bit.
-    pub fn intersects(&self, other: &Bits) -> bool {
-        self.words
-            .iter()
-            .zip(other.words.iter())
-            .any(|(a, b)| a & b != 0)
     }
 
     pub fn and(&self, other: &Bits) -> Bits {
@@ -87,28 +69,6 @@ impl Bits {
     /// The indexes of the set bits, in increasing order.
     pub fn ones(&self) -> Ones<'_> {
         ones(&self.words)
-    }
-
-    /// Whether the set bits of `self & other` are all in `within` (and there is at least one).
-    pub fn and_nonempty_within(&self, other: &Bits, within: &Bits) -> bool {
-        let mut any = false;
-        for ((a, b), w) in self
-            .words
-            .iter()
-            .zip(other.words.iter())
-            .zip(within.words.iter())
-        {
-            let both = a & b;
-            if both & !w != 0 {
-                return false;
-            }
-            any |= both != 0;
-        }
-        any
-    }
-
-    pub fn words(&self) -> &[u64] {
-        &self.words
     }
 }
 
@@ -180,6 +140,27 @@ impl RuleSet {
     pub fn set(&mut self, bit: usize) {
         if let Some(word) = self.words_mut().get_mut(bit / 64) {
             *word |= 1 << (bit % 64);
+        }
+    }
+
+    /// Removes every rule of `other`.
+    pub fn remove_all(&mut self, other: &RuleSet) {
+        for (a, b) in self.words_mut().iter_mut().zip(other.words()) {
+            *a &= !b;
+        }
+    }
+
+    /// Keeps the rules for which `keep` is true.
+    pub fn retain(&mut self, mut keep: impl FnMut(usize) -> bool) {
+        for (w, word) in self.words_mut().iter_mut().enumerate() {
+            let mut rest = *word;
+            while rest != 0 {
+                let bit = rest.trailing_zeros() as usize;
+                rest &= rest - 1;
+                if !keep(w * 64 + bit) {
+                    *word &= !(1 << bit);
+                }
+            }
         }
     }
 
