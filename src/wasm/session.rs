@@ -6,10 +6,12 @@ use alloc::rc::Rc;
 
 use wasm_bindgen::prelude::*;
 
-use super::{
-    date_seconds, decode_options, get, is_absent, json_text_arg, now_from, scopes_arg, string_arg,
-    to_js_error, to_plain, JsGrant, JsNumbers, JsPolicy,
+use super::args::{
+    date_seconds, decode_options, flag_arg, get, is_absent, json_text_arg, now_from, scopes_arg,
+    string_arg,
 };
+use super::policy::{JsGrant, JsPolicy};
+use super::{to_js_error, to_plain, JsNumbers};
 use crate::{Policy, Session, SessionOptions, TokenResponse};
 
 /// A signed-in user's token under a policy (JavaScript class `Session`).
@@ -21,14 +23,7 @@ pub struct JsSession {
 
 /// Reads `{ allowClientUnsafe, maxSize, scopeClaim }`.
 fn session_options(options: &JsValue) -> Result<SessionOptions, JsValue> {
-    let allow = get(options, "allowClientUnsafe");
-    let allow_client_unsafe = if is_absent(&allow) {
-        false
-    } else {
-        allow
-            .as_bool()
-            .ok_or_else(|| super::invalid_argument("allowClientUnsafe", "a boolean", &allow))?
-    };
+    let allow_client_unsafe = flag_arg("allowClientUnsafe", &get(options, "allowClientUnsafe")?)?;
     Ok(SessionOptions {
         allow_client_unsafe,
         decode: decode_options(options)?,
@@ -79,13 +74,13 @@ impl JsSession {
     ) -> Result<JsSession, JsValue> {
         let body = json_text_arg("body", &body)?;
         let response = TokenResponse::from_json(&body).map_err(|e| to_js_error(&e))?;
-        let requested = get(&options, "requested");
+        let requested = get(&options, "requested")?;
         let requested = if is_absent(&requested) {
             None
         } else {
             Some(scopes_arg("requested", &requested)?)
         };
-        let received_at = date_seconds("receivedAt", &get(&options, "receivedAt"))?;
+        let received_at = date_seconds("receivedAt", &get(&options, "receivedAt")?)?;
         let inner = Session::from_token_response(
             &policy.inner,
             &response,

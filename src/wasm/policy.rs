@@ -1,0 +1,217 @@
+//! Policies in JavaScript: the `Policy` and `Grant` classes, scopes and paths.
+
+use crate::prelude::*;
+use alloc::rc::Rc;
+
+use wasm_bindgen::prelude::*;
+
+use super::args::{
+    array_items, flag_arg, get, invalid_argument, json_text_arg, scopes_arg, string_arg,
+};
+use super::{to_js_error, to_plain};
+use crate::{Grant, Policy};
+
+/// The most `[method, path]` pairs one `decideAll` call takes.
+const MAX_BATCH: usize = 100_000;
+
+/// A compiled policy (JavaScript class `Policy`).
+#[wasm_bindgen(js_name = Policy)]
+pub struct JsPolicy {
+    pub(crate) inner: Rc<Policy>,
+}
+
+/// The scopes a token holds under a policy (JavaScript class `Grant`).
+#[wasm_bindgen(js_name = Grant)]
+pub struct JsGrant {
+    pub(crate) inner: Grant,
+}
+
+#[wasm_bindgen(js_class = Grant)]
+impl JsGrant {
+    /// The granted scopes (roles and `implies` expanded), sorted.
+    #[wasm_bindgen(getter)]
+    pub fn granted(&self) -> Vec<String> {
+        self.inner.granted().to_vec()
+    }
+
+    /// Requested or held scopes that were not granted.
+    #[wasm_bindgen(getter)]
+    pub fn dropped(&self) -> Vec<String> {
+        self.inner.dropped().to_vec()
+    }
+
+    /// Whether nothing was requested, so the policy's default rule applied.
+    #[wasm_bindgen(getter)]
+    pub fn defaulted(&self) -> bool {
+        self.inner.defaulted()
+    }
+
+    /// For each role involved, the granted scopes it contributed.
+    #[wasm_bindgen(getter)]
+    pub fn roles(&self) -> Result<JsValue, JsValue> {
+        to_plain(self.inner.roles())
+    }
+
+    /// Whether the grant holds `scope`.
+    pub fn has(&self, scope: &str) -> bool {
+        self.inner.has(scope)
+    }
+
+    /// The grant as a plain object.
+    #[wasm_bindgen(js_name = toJSON)]
+    pub fn to_json(&self) -> Result<JsValue, JsValue> {
+        to_plain(&self.inner)
+    }
+}
+
+impl JsGrant {
+    pub(crate) fn from_core(inner: Grant) -> Self {
+        JsGrant { inner }
+    }
+}
+
+#[wasm_bindgen(js_class = Policy)]
+impl JsPolicy {
+    /// Loads and compiles a policy from JSON text or a plain object.
+    #[wasm_bindgen(constructor)]
+    pub fn new(policy: JsValue) -> Result<JsPolicy, JsValue> {
+        let json = json_text_arg("policy", &policy)?;
+        Policy::from_json(&json)
+            .map(|inner| JsPolicy {
+                inner: Rc::new(inner),
+            })
+            .map_err(|e| to_js_error(&e))
+    }
+
+    /// The policy's name.
+    #[wasm_bindgen(getter)]
+    pub fn name(&self) -> String {
+        self.inner.name().to_string()
+    }
+
+    /// *requested ∩ allowed*, with the policy's default rule when `requested` is null or empty.
+    pub fn grant(&self, requested: JsValue, allowed: JsValue) -> Result<JsGrant, JsValue> {
+        let requested = if requested.is_null() || requested.is_undefined() {
+            None
+        } else {
+            Some(scopes_arg("requested", &requested)?)
+        };
+        let allowed = scopes_arg("allowed", &allowed)?;
+        self.inner
+            .grant(requested.as_ref(), &allowed)
+            .map(JsGrant::from_core)
+            .map_err(|e| to_js_error(&e))
+    }
+
+    /// The grant of a token that already carries `scopes`.
+    pub fn expand(&self, scopes: JsValue) -> Result<JsGrant, JsValue> {
+        Ok(JsGrant::from_core(
+            self.inner.expand(&scopes_arg("scopes", &scopes)?),
+        ))
+    }
+
+    /// The full decision for `method path`, as a plain object.
+    ///
+    /// `method` and `path` come as `&str` (one copy into wasm memory, no call back into
+    /// JavaScript); the package's loader checks that they are strings first (`checks.js`).
+    pub fn decide(&self, method: &str, path: &str, grant: &JsGrant) -> Result<JsValue, JsValue> {
+        to_plain(&self.inner.decide(method, path, &grant.inner))
+    }
+
+    /// Whether `grant` may call `method path` (the fast path; strings checked as for `decide`).
+    pub fn allows(&self, method: &str, path: &str, grant: &JsGrant) -> bool {
+        self.inner.allows(method, path, &grant.inner)
+    }
+
+    /// Decides `[method, path]` pairs for one grant (at most 100,000).
+    #[wasm_bindgen(js_name = decideAll)]
+    pub fn decide_all(&self, requests: JsValue, grant: &JsGrant) -> Result<JsValue, JsValue> {
+        let expected = "an array of [method, path] pairs";
+        let Some(items) = array_items("requests", &requests, MAX_BATCH)? else {
+            return Err(invalid_argument("requests", expected, &requests));
+        };
+        let mut pairs = Vec::with_capacity(items.len());
+        for pair in items {
+            let Some(pair) = array_items("each request", &pair, 2)? else {
+                return Err(invalid_argument(
+                    "each request",
+                    "a [method, path] array",
+                    &pair,
+                ));
+            };
+            let mut pair = pair.iter();
+            let (method, path) = (pair.next(), pair.next());
+            pairs.push((
+                string_arg("method", method.unwrap_or(&JsValue::UNDEFINED))?,
+                string_arg("path", path.unwrap_or(&JsValue::UNDEFINED))?,
+            ));
+        }
+        to_plain(&self.inner.decide_all(pairs, &grant.inner))
+    }
+
+    /// The `allow` rules the grant satisfies.
+    #[wasm_bindgen(js_name = allowedRules)]
+    pub fn allowed_rules(&self, grant: &JsGrant) -> Result<JsValue, JsValue> {
+        to_plain(&self.inner.allowed_rules(&grant.inner))
+    }
+
+    /// The minimal scope sets that would allow `method path`.
+    #[wasm_bindgen(js_name = scopesFor)]
+    pub fn scopes_for(&self, method: JsValue, path: JsValue) -> Result<JsValue, JsValue> {
+        let method = string_arg("method", &method)?;
+        let path = string_arg("path", &path)?;
+        let sets = self
+            .inner
+            .scopes_for(&method, &path)
+            .map_err(|e| to_js_error(&e))?;
+        to_plain(&sets)
+    }
+
+    /// Granted scopes whose tokens must never reach a browser.
+    #[wasm_bindgen(js_name = clientUnsafeScopes)]
+    pub fn client_unsafe_scopes(&self, grant: &JsGrant) -> Vec<String> {
+        self.inner.client_unsafe_scopes(&grant.inner).to_vec()
+    }
+
+    /// Whether a token with this grant may travel in a URL query.
+    #[wasm_bindgen(js_name = queryTransportAllowed)]
+    pub fn query_transport_allowed(&self, grant: &JsGrant) -> bool {
+        self.inner.query_transport_allowed(&grant.inner)
+    }
+
+    /// The policy document as a plain object.
+    #[wasm_bindgen(js_name = toJSON)]
+    pub fn to_json(&self) -> Result<JsValue, JsValue> {
+        to_plain(self.inner.document())
+    }
+}
+
+/// Parses a scope string or array into a sorted, duplicate-free array.
+#[wasm_bindgen(js_name = parseScopes)]
+pub fn parse_scopes(scopes: JsValue) -> Result<Vec<String>, JsValue> {
+    Ok(scopes_arg("scopes", &scopes)?.to_vec())
+}
+
+/// Normalizes a request path the way decisions see it; `options` are a policy's
+/// `path_matching` (`allowSemicolons`, `ignoreTrailingSlash`), off by default.
+#[wasm_bindgen(js_name = normalizePath)]
+pub fn normalize_path(path: JsValue, options: JsValue) -> Result<String, JsValue> {
+    let path = string_arg("path", &path)?;
+    let matching = crate::PathMatching {
+        case_insensitive: false,
+        allow_semicolons: flag_arg("allowSemicolons", &get(&options, "allowSemicolons")?)?,
+        ignore_trailing_slash: flag_arg(
+            "ignoreTrailingSlash",
+            &get(&options, "ignoreTrailingSlash")?,
+        )?,
+    };
+    crate::normalize_path_with(&path, &matching)
+        .map(|p| p.to_string())
+        .map_err(|e| to_js_error(&e))
+}
+
+/// The package version.
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_string()
+}
