@@ -1,11 +1,20 @@
-// Argument checks in front of the engine. wasm-bindgen's generated glue answers a wrong object
-// where a Grant, Policy or Verifier is expected (or one already freed) with a plain Error, and
-// the hot calls (decide, allows) take their strings as `&str`, which the glue would coerce; these
-// wrappers throw a ScopegateError with code `invalid_argument` first, like every other bad input.
+// Every call into the WebAssembly module goes through here (the loaders export this module, not
+// the generated bindings):
+// - arguments wasm-bindgen's glue would coerce or reject with a plain Error (a number for a
+//   path, a plain object or a freed object for a Grant) throw a ScopegateError with code
+//   `invalid_argument` before the module is entered (a `&str` parameter must be checked here:
+//   the glue reads `length` from whatever it is given and allocates that much);
+// - a trap inside the module (running out of memory) surfaces as a ScopegateError with code
+//   `resource_exhausted`, with the original error as `cause`.
+// Which objects were freed is tracked here (free() and Symbol.dispose are wrapped), not read
+// from wasm-bindgen's private fields.
 import * as engine from './scopegate.js';
 import { ScopegateError } from '../errors.js';
 
-const { Grant } = engine;
+export * from './scopegate.js';
+
+/** Objects whose Rust state was freed. */
+const freed = new WeakSet();
 
 function describe(value) {
   if (value === null) return 'null';
@@ -13,54 +22,150 @@ function describe(value) {
   return value.constructor?.name ? `a ${value.constructor.name}` : 'an object';
 }
 
-function check(value, expected, name, method) {
+function argumentError(message) {
+  return new ScopegateError(message, 'invalid_argument');
+}
+
+function check(value, expected, name, label) {
   if (expected === 'string') {
-    if (typeof value !== 'string') throw new ScopegateError(`${name} must be a string, not ${describe(value)}`, 'invalid_argument');
+    if (typeof value !== 'string') throw argumentError(`${label}: ${name} must be a string, not ${describe(value)}`);
     return;
   }
   const Class = engine[expected];
-  if (value instanceof Class && value.__wbg_ptr !== 0) return;
-  throw new ScopegateError(
+  if (value instanceof Class && !freed.has(value)) return;
+  throw argumentError(
     value instanceof Class
-      ? `${method}: this ${expected} was freed (free() or using) and cannot be used`
-      : `${method}: ${name} must be a ${expected}, not ${describe(value)}`,
-    'invalid_argument',
+      ? `${label}: this ${expected} was freed (free() or using) and cannot be used`
+      : `${label}: ${name} must be a ${expected}, not ${describe(value)}`,
   );
+}
+
+/**
+ * The error to throw for `error`, thrown by a call into the module: a trap (out of memory, or a
+ * bug) becomes `resource_exhausted`; anything else (a ScopegateError) is thrown as it is.
+ */
+function converted(error, label) {
+  const trap = error instanceof WebAssembly.RuntimeError
+    || (error instanceof RangeError && /call stack/i.test(error.message));
+  if (!trap) return error;
+  const exhausted = new ScopegateError(
+    `${label}: the WebAssembly module ran out of resources (${error.message}); the objects this call used may be unusable: create them again`,
+    'resource_exhausted',
+  );
+  exhausted.cause = error;
+  return exhausted;
 }
 
 // [owner, method, [argument index, argument name, 'string' or the expected class name]...]
 const grantArgument = [0, 'grant', 'Grant'];
 const request = [[0, 'method', 'string'], [1, 'path', 'string'], [2, 'grant', 'Grant']];
-const checked = [
-  [engine.Policy?.prototype, 'decide', request],
-  [engine.Policy?.prototype, 'allows', request],
-  [engine.Policy?.prototype, 'decideAll', [[1, 'grant', 'Grant']]],
-  [engine.Policy?.prototype, 'allowedRules', [grantArgument]],
-  [engine.Policy?.prototype, 'clientUnsafeScopes', [grantArgument]],
-  [engine.Policy?.prototype, 'queryTransportAllowed', [grantArgument]],
-  [engine.Policy?.prototype, 'authorize', [[3, 'verifier', 'Verifier']]],
-  [engine.Session, 'fromJwt', [[0, 'policy', 'Policy']]],
-  [engine.Session, 'fromTokenResponse', [[0, 'policy', 'Policy']]],
-];
-for (const [owner, method, args] of checked) {
-  const original = owner?.[method];
-  if (typeof original !== 'function') continue; // not in this build
-  const label = `${owner === engine.Session ? 'Session' : 'Policy'}.${method}`;
-  // The (method, path, grant) calls are the hot path: a fixed-arity wrapper with inline tests.
-  const wrapped = args === request
-    ? {
-        [method](verb, path, grant) {
-          if (typeof verb !== 'string' || typeof path !== 'string' || !(grant instanceof Grant) || grant.__wbg_ptr === 0) {
-            for (const [index, name, expected] of args) check([verb, path, grant][index], expected, name, label);
-          }
+const checked = new Map([
+  ['Policy.decide', request],
+  ['Policy.allows', request],
+  ['Grant.has', [[0, 'scope', 'string']]],
+  ['Policy.decideAll', [[1, 'grant', 'Grant']]],
+  ['Policy.allowedRules', [grantArgument]],
+  ['Policy.clientUnsafeScopes', [grantArgument]],
+  ['Policy.queryTransportAllowed', [grantArgument]],
+  ['Policy.authorize', [[3, 'verifier', 'Verifier']]],
+  ['Session.fromJwt', [[0, 'policy', 'Policy']]],
+  ['Session.fromTokenResponse', [[0, 'policy', 'Policy']]],
+]);
+
+/** `original` (a method of `name`'s class, or a static one when `statics`) behind the checks. */
+function guarded(original, className, key, statics) {
+  const label = `${className}.${key}`;
+  const args = checked.get(label) ?? [];
+  if (args === request) {
+    // The (method, path, grant) calls are the hot path: a fixed-arity wrapper with inline tests.
+    return {
+      [key](verb, path, grant) {
+        if (typeof verb !== 'string' || typeof path !== 'string' || !(grant instanceof engine.Grant) || freed.has(grant) || freed.has(this)) {
+          if (freed.has(this)) check(this, className, 'this', label);
+          for (const [index, name, expected] of args) check([verb, path, grant][index], expected, name, label);
+        }
+        try {
           return original.call(this, verb, path, grant);
-        },
-      }[method]
-    : {
-        [method](...values) {
-          for (const [index, name, expected] of args) check(values[index], expected, name, label);
-          return original.apply(this, values);
-        },
-      }[method];
-  owner[method] = wrapped;
+        } catch (error) {
+          throw converted(error, label);
+        }
+      },
+    }[key];
+  }
+  return {
+    [key](...values) {
+      if (!statics && freed.has(this)) check(this, className, 'this', label);
+      for (const [index, name, expected] of args) check(values[index], expected, name, label);
+      try {
+        return original.apply(this, values);
+      } catch (error) {
+        throw converted(error, label);
+      }
+    },
+  }[key];
 }
+
+const classNames = ['Policy', 'Grant', 'Verifier', 'Session', 'Authorization'];
+for (const className of classNames) {
+  const Class = engine[className];
+  if (typeof Class !== 'function') continue; // not in this build
+  const proto = Class.prototype;
+  const release = proto.free;
+  const freeOnce = function free() {
+    if (freed.has(this)) return;
+    release.call(this);
+    freed.add(this);
+  };
+  for (const key of Object.getOwnPropertyNames(proto)) {
+    if (key === 'constructor' || key === 'free' || key.startsWith('__')) continue;
+    const descriptor = Object.getOwnPropertyDescriptor(proto, key);
+    if (typeof descriptor.value === 'function') {
+      proto[key] = guarded(descriptor.value, className, key, false);
+    } else if (typeof descriptor.get === 'function') {
+      const get = guarded(descriptor.get, className, key, false);
+      Object.defineProperty(proto, key, { ...descriptor, get });
+    }
+  }
+  proto.free = freeOnce;
+  if (Symbol.dispose) proto[Symbol.dispose] = freeOnce;
+  for (const key of Object.getOwnPropertyNames(Class)) {
+    const value = Class[key];
+    if (typeof value !== 'function' || key.startsWith('__')) continue;
+    Class[key] = guarded(value, className, key, true);
+  }
+}
+
+/** A constructible class whose constructor's traps are converted too. */
+function constructible(Class, className) {
+  if (typeof Class !== 'function') return Class;
+  return new Proxy(Class, {
+    construct(target, values, newTarget) {
+      try {
+        return Reflect.construct(target, values, newTarget);
+      } catch (error) {
+        throw converted(error, `new ${className}`);
+      }
+    },
+  });
+}
+
+/** A function of the module whose traps are converted. */
+function call(original, name) {
+  if (typeof original !== 'function') return original;
+  return {
+    [name](...values) {
+      try {
+        return original.apply(this, values);
+      } catch (error) {
+        throw converted(error, name);
+      }
+    },
+  }[name];
+}
+
+export const Policy = constructible(engine.Policy, 'Policy');
+export const decodeUnverified = call(engine.decodeUnverified, 'decodeUnverified');
+export const parseTokenResponse = call(engine.parseTokenResponse, 'parseTokenResponse');
+export const bearerToken = call(engine.bearerToken, 'bearerToken');
+export const parseScopes = call(engine.parseScopes, 'parseScopes');
+export const normalizePath = call(engine.normalizePath, 'normalizePath');

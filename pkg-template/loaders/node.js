@@ -2,10 +2,9 @@
 import { readFileSync } from 'node:fs';
 import { initSync, registerErrorClass } from './scopegate.js';
 import { ScopegateError } from '../errors.js';
-import './checks.js';
 
 initSync({ module: readFileSync(new URL('./scopegate_bg.wasm', import.meta.url)) });
 registerErrorClass(ScopegateError);
-export * from './scopegate.js';
+export * from './checks.js';
 export * from './extras.js';
 export { ScopegateError };

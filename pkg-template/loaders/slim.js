@@ -1,7 +1,6 @@
 // Bring your own WebAssembly.Module, bytes or URL: nothing is loaded until you call initialize.
 import init, { initSync, registerErrorClass } from './scopegate.js';
 import { ScopegateError } from '../errors.js';
-import './checks.js';
 
 export async function initialize(source) {
   await init({ module_or_path: source });
@@ -11,6 +10,6 @@ export function initializeSync(module) {
   initSync({ module });
   registerErrorClass(ScopegateError);
 }
-export * from './scopegate.js';
+export * from './checks.js';
 export * from './extras.js';
 export { ScopegateError };
