@@ -136,27 +136,22 @@ mod prelude {
     pub(crate) use alloc::vec::Vec;
 }
 
-#[cfg(feature = "verify")]
-mod authorize;
-mod bearer;
 mod error;
+mod http;
 mod json;
 mod policy;
 mod scope;
 mod session;
 mod token;
 #[cfg(feature = "verify")]
-mod token_cache;
-mod token_response;
-#[cfg(feature = "verify")]
 mod verify;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 
-#[cfg(feature = "verify")]
-pub use authorize::{Authorization, RequestParts};
-pub use bearer::{bearer_token, BearerToken, TokenSource};
 pub use error::{Error, ErrorCode};
+#[cfg(feature = "verify")]
+pub use http::authorize::{Authorization, RequestParts};
+pub use http::bearer::{bearer_token, BearerToken, TokenSource};
 pub use policy::decision::{DataRange, Decision, Reason};
 pub use policy::document::{
     DefaultScopes, Effect, PolicyDocument, RuleDefinition, ScopeDefinition, Subject, Transport,
@@ -171,12 +166,12 @@ pub use policy::pattern::PathPattern;
 pub use policy::Policy;
 pub use scope::{is_scope_token, ScopeIter, ScopeSet, MAX_SCOPE_STRING_LEN};
 pub use session::{Session, SessionOptions};
+pub use token::response::{OAuthError, TokenResponse};
 pub use token::{
     decode_unverified, decode_unverified_with, DecodeOptions, Token, DEFAULT_MAX_TOKEN_SIZE,
 };
 #[cfg(feature = "verify")]
-pub use token_cache::{TokenCache, DEFAULT_TOKEN_CACHE_SIZE};
-pub use token_response::{OAuthError, TokenResponse};
+pub use verify::cache::{TokenCache, DEFAULT_TOKEN_CACHE_SIZE};
 #[cfg(feature = "verify")]
 pub use verify::{system_now, Algorithm, KeySet, VerifiedJws, Verifier, VerifyOptions};
 

@@ -5,14 +5,14 @@
 use crate::prelude::*;
 use core::fmt::Write as _;
 
-use crate::bearer::bearer_token;
 use crate::error::{Error, ErrorCode};
+use crate::http::bearer::bearer_token;
 use crate::policy::decision::{Decision, Reason};
 use crate::policy::document::DefaultScopes;
 use crate::policy::grant::Grant;
 use crate::scope::ScopeSet;
+use crate::token::response::TokenResponse;
 use crate::token::{decode_unverified_with, DecodeOptions, Token};
-use crate::token_response::TokenResponse;
 use crate::Policy;
 
 /// How a [`Session`] is built.

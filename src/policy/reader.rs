@@ -12,7 +12,7 @@ use super::document::{
 };
 use super::path::PathMatching;
 use crate::error::{Error, ErrorCode};
-use crate::json::At;
+use crate::json::{type_name, At};
 
 /// Reads `value` as a policy document: the document, or an [`ErrorCode::InvalidPolicy`] error
 /// with every structural problem.
@@ -33,17 +33,6 @@ pub(crate) fn read_document(value: &Value) -> Result<PolicyDocument, Error> {
 /// derive keeps one JSON parser (the one tokens use) in the WebAssembly builds.
 struct DocumentReader {
     problems: Vec<Error>,
-}
-
-fn type_name(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
 }
 
 const DOCUMENT_FIELDS: &[&str] = &[

@@ -8,7 +8,7 @@ use lru::LruCache;
 
 use crate::error::Error;
 use crate::token::Token;
-use crate::verify::Verifier;
+use crate::Verifier;
 
 /// The default number of tokens a [`TokenCache`] holds.
 pub const DEFAULT_TOKEN_CACHE_SIZE: usize = 1024;

@@ -5,8 +5,9 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::error::{Error, ErrorCode};
+use crate::json::type_name;
 use crate::scope::ScopeSet;
-use crate::token::{parse_object, type_name};
+use crate::token::parse_object;
 
 fn invalid(message: impl Into<String>) -> Error {
     Error::new(ErrorCode::InvalidTokenResponse, message)

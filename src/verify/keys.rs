@@ -1,9 +1,8 @@
-//! JWT access token verification: keys, options and the [`Verifier`].
+//! Verification keys: HMAC secrets, PEM (SPKI, PKCS#1), JWK and JWK Sets parsed and checked
+//! once into a [`KeySet`], and the signature check itself.
 
 use crate::prelude::*;
 use core::fmt;
-use core::str::FromStr;
-use core::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Once;
 
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
@@ -15,206 +14,12 @@ use rsa::pkcs8::der::Decode;
 use rsa::pkcs8::{ObjectIdentifier, SubjectPublicKeyInfoRef};
 use rsa::traits::PublicKeyParts;
 use rsa::{BigUint, RsaPublicKey};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
+use super::algorithm::{Algorithm, Family};
 use crate::error::{Error, ErrorCode};
-use crate::token::{
-    parse_header, parse_object, parse_payload, split_compact, type_name, Token,
-    DEFAULT_MAX_TOKEN_SIZE,
-};
-
-/// The signature algorithms scopegate verifies (RFC 7518, RFC 8037).
-///
-/// `none` is not one of them and never will be. ES512 (P-521) is not supported.
-#[allow(clippy::upper_case_acronyms)]
-#[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Algorithm {
-    /// HMAC with SHA-256.
-    HS256,
-    /// HMAC with SHA-384.
-    HS384,
-    /// HMAC with SHA-512.
-    HS512,
-    /// RSASSA-PKCS1-v1_5 with SHA-256.
-    RS256,
-    /// RSASSA-PKCS1-v1_5 with SHA-384.
-    RS384,
-    /// RSASSA-PKCS1-v1_5 with SHA-512.
-    RS512,
-    /// RSASSA-PSS with SHA-256.
-    PS256,
-    /// RSASSA-PSS with SHA-384.
-    PS384,
-    /// RSASSA-PSS with SHA-512.
-    PS512,
-    /// ECDSA with P-256 and SHA-256.
-    ES256,
-    /// ECDSA with P-384 and SHA-384.
-    ES384,
-    /// EdDSA with Ed25519 (header `alg` `EdDSA`, or `Ed25519` per RFC 9864).
-    EdDSA,
-}
-
-impl Algorithm {
-    /// Every supported algorithm.
-    pub const ALL: [Algorithm; 12] = [
-        Algorithm::HS256,
-        Algorithm::HS384,
-        Algorithm::HS512,
-        Algorithm::RS256,
-        Algorithm::RS384,
-        Algorithm::RS512,
-        Algorithm::PS256,
-        Algorithm::PS384,
-        Algorithm::PS512,
-        Algorithm::ES256,
-        Algorithm::ES384,
-        Algorithm::EdDSA,
-    ];
-
-    /// The JOSE name (`HS256`, ..., `EdDSA`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Algorithm::HS256 => "HS256",
-            Algorithm::HS384 => "HS384",
-            Algorithm::HS512 => "HS512",
-            Algorithm::RS256 => "RS256",
-            Algorithm::RS384 => "RS384",
-            Algorithm::RS512 => "RS512",
-            Algorithm::PS256 => "PS256",
-            Algorithm::PS384 => "PS384",
-            Algorithm::PS512 => "PS512",
-            Algorithm::ES256 => "ES256",
-            Algorithm::ES384 => "ES384",
-            Algorithm::EdDSA => "EdDSA",
-        }
-    }
-
-    /// Parses a JOSE `alg` name (case-sensitive); `Ed25519` (RFC 9864) is [`Algorithm::EdDSA`].
-    /// `none`, `ES512` and unknown names are an [`ErrorCode::AlgorithmNotAllowed`] error.
-    pub fn parse(name: &str) -> Result<Algorithm, Error> {
-        match name {
-            "HS256" => Ok(Algorithm::HS256),
-            "HS384" => Ok(Algorithm::HS384),
-            "HS512" => Ok(Algorithm::HS512),
-            "RS256" => Ok(Algorithm::RS256),
-            "RS384" => Ok(Algorithm::RS384),
-            "RS512" => Ok(Algorithm::RS512),
-            "PS256" => Ok(Algorithm::PS256),
-            "PS384" => Ok(Algorithm::PS384),
-            "PS512" => Ok(Algorithm::PS512),
-            "ES256" => Ok(Algorithm::ES256),
-            "ES384" => Ok(Algorithm::ES384),
-            "EdDSA" | "Ed25519" => Ok(Algorithm::EdDSA),
-            _ if name.eq_ignore_ascii_case("none") => Err(Error::new(
-                ErrorCode::AlgorithmNotAllowed,
-                format!("alg {name:?}: unsecured tokens are never accepted"),
-            )),
-            "ES512" => Err(Error::new(
-                ErrorCode::AlgorithmNotAllowed,
-                "alg \"ES512\" (ECDSA P-521) is not supported",
-            )),
-            _ => Err(Error::new(
-                ErrorCode::AlgorithmNotAllowed,
-                format!("alg {name:?} is not a supported signature algorithm"),
-            )),
-        }
-    }
-
-    fn family(self) -> Family {
-        match self {
-            Algorithm::HS256 | Algorithm::HS384 | Algorithm::HS512 => Family::Hmac,
-            Algorithm::RS256
-            | Algorithm::RS384
-            | Algorithm::RS512
-            | Algorithm::PS256
-            | Algorithm::PS384
-            | Algorithm::PS512 => Family::Rsa,
-            Algorithm::ES256 => Family::P256,
-            Algorithm::ES384 => Family::P384,
-            Algorithm::EdDSA => Family::Ed25519,
-        }
-    }
-
-    fn to_jwt(self) -> jsonwebtoken::Algorithm {
-        match self {
-            Algorithm::HS256 => jsonwebtoken::Algorithm::HS256,
-            Algorithm::HS384 => jsonwebtoken::Algorithm::HS384,
-            Algorithm::HS512 => jsonwebtoken::Algorithm::HS512,
-            Algorithm::RS256 => jsonwebtoken::Algorithm::RS256,
-            Algorithm::RS384 => jsonwebtoken::Algorithm::RS384,
-            Algorithm::RS512 => jsonwebtoken::Algorithm::RS512,
-            Algorithm::PS256 => jsonwebtoken::Algorithm::PS256,
-            Algorithm::PS384 => jsonwebtoken::Algorithm::PS384,
-            Algorithm::PS512 => jsonwebtoken::Algorithm::PS512,
-            Algorithm::ES256 => jsonwebtoken::Algorithm::ES256,
-            Algorithm::ES384 => jsonwebtoken::Algorithm::ES384,
-            Algorithm::EdDSA => jsonwebtoken::Algorithm::EdDSA,
-        }
-    }
-
-    /// The HMAC output size, which is also the minimum secret size (RFC 7518 §3.2).
-    fn hmac_len(self) -> usize {
-        match self {
-            Algorithm::HS384 => 48,
-            Algorithm::HS512 => 64,
-            _ => 32,
-        }
-    }
-}
-
-impl fmt::Display for Algorithm {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Algorithm {
-    type Err = Error;
-
-    fn from_str(s: &str) -> Result<Self, Error> {
-        Algorithm::parse(s)
-    }
-}
-
-/// Serialized as its JOSE name.
-impl Serialize for Algorithm {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-/// Deserialized from its JOSE name.
-impl<'de> Deserialize<'de> for Algorithm {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let name = String::deserialize(deserializer)?;
-        Algorithm::parse(&name).map_err(|e| serde::de::Error::custom(e.message()))
-    }
-}
-
-/// The key type an algorithm needs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Family {
-    Hmac,
-    Rsa,
-    P256,
-    P384,
-    Ed25519,
-}
-
-impl Family {
-    fn describe(self) -> &'static str {
-        match self {
-            Family::Hmac => "an HMAC secret",
-            Family::Rsa => "an RSA key",
-            Family::P256 => "an EC P-256 key",
-            Family::P384 => "an EC P-384 key",
-            Family::Ed25519 => "an Ed25519 key",
-        }
-    }
-}
+use crate::json::type_name;
+use crate::token::parse_object;
 
 /// A verify-only provider: jsonwebtoken's pure-Rust verifiers, no signers. Only the verifier
 /// function pointer is copied out of the stock provider, so the signing code (RSA private-key
@@ -245,7 +50,7 @@ fn provider() -> &'static CryptoProvider {
     &VERIFY_ONLY
 }
 
-fn invalid_key(message: impl Into<String>) -> Error {
+pub(crate) fn invalid_key(message: impl Into<String>) -> Error {
     Error::new(ErrorCode::InvalidKey, message)
 }
 
@@ -271,7 +76,7 @@ fn pem_contents(label: &str, rest: &str) -> Option<Vec<u8>> {
 
 /// One verification key, parsed and checked.
 #[derive(Clone)]
-struct VerificationKey {
+pub(crate) struct VerificationKey {
     kid: Option<String>,
     /// The JWK's own `alg`, when it has one: only that algorithm may use the key.
     alg: Option<Algorithm>,
@@ -300,7 +105,7 @@ impl fmt::Debug for VerificationKey {
 
 impl VerificationKey {
     /// Whether this key may verify `alg`; the reason when not.
-    fn check_alg(&self, alg: Algorithm) -> Result<(), Error> {
+    pub(crate) fn check_alg(&self, alg: Algorithm) -> Result<(), Error> {
         if alg.family() != self.family {
             return Err(Error::new(
                 ErrorCode::AlgorithmNotAllowed,
@@ -331,7 +136,12 @@ impl VerificationKey {
 
     /// Checks a raw signature (the JWS encoding: `r ‖ s` for ECDSA) over `message`; `alg` has
     /// passed [`check_alg`](Self::check_alg).
-    fn verify(&self, alg: Algorithm, message: &[u8], signature: &[u8]) -> Result<(), Error> {
+    pub(crate) fn verify(
+        &self,
+        alg: Algorithm,
+        message: &[u8],
+        signature: &[u8],
+    ) -> Result<(), Error> {
         let bad_signature = |message: &str| Error::new(ErrorCode::InvalidSignature, message);
         if signature.len() != self.signature_len(alg) {
             return Err(bad_signature(&format!(
@@ -626,7 +436,7 @@ impl VerificationKey {
     }
 }
 
-/// The keys a [`Verifier`] may use, parsed and checked once.
+/// The keys a [`Verifier`](crate::Verifier) may use, parsed and checked once.
 ///
 /// A single key (secret, PEM or JWK) is used for every token; if it has a `kid` and the token
 /// names another, that is [`ErrorCode::KeyNotFound`]. A JWKS is searched by the token's `kid`; a
@@ -724,10 +534,10 @@ impl KeySet {
     }
 
     /// Verifies a detached signature over `message` with the key a token naming `kid` and `alg`
-    /// would get (the same selection, algorithm and key checks as [`Verifier::verify`]). The
+    /// would get (the same selection, algorithm and key checks as [`Verifier::verify`](crate::Verifier::verify)). The
     /// signature is raw bytes in the JWS encoding (RFC 7518: `r ‖ s` for ECDSA). For signatures
     /// that are not on a compact JWS, such as a signed document or a test vector; tokens go
-    /// through a [`Verifier`].
+    /// through a [`Verifier`](crate::Verifier).
     ///
     /// ```
     /// use scopegate::{Algorithm, ErrorCode, KeySet};
@@ -751,17 +561,22 @@ impl KeySet {
         self.select(kid, alg)?.verify(alg, message, signature)
     }
 
-    /// The number of usable keys.
+    /// Whether some key of the set is of the type `alg` needs.
+    pub(crate) fn fits(&self, alg: Algorithm) -> bool {
+        self.keys.iter().any(|key| key.family == alg.family())
+    }
+
+    /// The number of usable keys (at least one: a set without a usable key is refused).
+    #[allow(clippy::len_without_is_empty)]
     pub fn len(&self) -> usize {
         self.keys.len()
     }
 
-    /// Whether there is no key (never true for a successfully built set).
-    pub fn is_empty(&self) -> bool {
-        self.keys.is_empty()
-    }
-
-    fn select(&self, kid: Option<&str>, alg: Algorithm) -> Result<&VerificationKey, Error> {
+    pub(crate) fn select(
+        &self,
+        kid: Option<&str>,
+        alg: Algorithm,
+    ) -> Result<&VerificationKey, Error> {
         let not_found = |message: String| Error::new(ErrorCode::KeyNotFound, message);
         if !self.is_set {
             let key = self
@@ -804,417 +619,5 @@ impl KeySet {
                 Err(first_error.unwrap_or_else(|| not_found(format!("no key with kid {wanted:?}"))))
             }
         }
-    }
-}
-
-/// What [`Verifier::verify`] checks besides the signature.
-///
-/// Build with [`VerifyOptions::new`] (which requires the allowed algorithms) and adjust the public
-/// fields. `algorithms` must not be empty.
-///
-/// ```
-/// use scopegate::{Algorithm, VerifyOptions};
-/// let options = VerifyOptions {
-///     issuer: vec!["https://issuer.example".into()],
-///     audience: vec!["https://api.example".into()],
-///     token_type: Some("at+jwt".into()),
-///     clock_tolerance: 30,
-///     ..VerifyOptions::new([Algorithm::RS256])
-/// };
-/// assert_eq!(options.required_claims, ["exp"]);
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct VerifyOptions {
-    /// The algorithms accepted; anything else (and always `none`) is refused. Required.
-    pub algorithms: Vec<Algorithm>,
-    /// Accepted issuers (`iss`, compared exactly); empty: not checked.
-    pub issuer: Vec<String>,
-    /// Accepted audiences: the token's `aud` (a string or a list) must contain one; empty: not
-    /// checked.
-    pub audience: Vec<String>,
-    /// Claims that must be present ([`ErrorCode::ClaimMissing`] otherwise). Default: `["exp"]`.
-    pub required_claims: Vec<String>,
-    /// The header `typ` required (case-insensitive, with or without `application/`), such as
-    /// `at+jwt` (RFC 9068); `None`: not checked.
-    pub token_type: Option<String>,
-    /// Leeway in seconds for `exp`, `nbf`, `iat` and `max_token_age`. Default 0.
-    pub clock_tolerance: u64,
-    /// The maximum age in seconds, from `iat` (then required); older tokens are
-    /// [`ErrorCode::TokenExpired`]. `None`: not checked.
-    pub max_token_age: Option<u64>,
-    /// Tokens longer than this are [`ErrorCode::TokenTooLarge`]. Default 16 KiB.
-    pub max_size: usize,
-    /// The claim holding the scopes; `None`: `scope` and `scp` (see
-    /// [`DecodeOptions::scope_claim`](crate::DecodeOptions::scope_claim)).
-    pub scope_claim: Option<String>,
-    /// The current time in unix seconds; `None`: the system clock (unavailable in WebAssembly).
-    pub now: Option<u64>,
-}
-
-impl VerifyOptions {
-    /// Options accepting the given algorithms, with every other setting at its default.
-    pub fn new(algorithms: impl IntoIterator<Item = Algorithm>) -> Self {
-        VerifyOptions {
-            algorithms: algorithms.into_iter().collect(),
-            ..VerifyOptions::default()
-        }
-    }
-}
-
-impl Default for VerifyOptions {
-    /// No algorithm (so not usable as is: set `algorithms`), `exp` required, no leeway, 16 KiB.
-    fn default() -> Self {
-        VerifyOptions {
-            algorithms: Vec::new(),
-            issuer: Vec::new(),
-            audience: Vec::new(),
-            required_claims: vec!["exp".to_string()],
-            token_type: None,
-            clock_tolerance: 0,
-            max_token_age: None,
-            max_size: DEFAULT_MAX_TOKEN_SIZE,
-            scope_claim: None,
-            now: None,
-        }
-    }
-}
-
-/// A signature-checked JWS whose payload was not interpreted: see [`Verifier::verify_jws`].
-#[derive(Debug, Clone, PartialEq)]
-pub struct VerifiedJws {
-    /// The JOSE header.
-    pub header: Map<String, Value>,
-    /// The payload bytes, as signed.
-    pub payload: Vec<u8>,
-    /// The algorithm that verified it.
-    pub algorithm: Algorithm,
-}
-
-/// Verifies JWT access tokens: built once (keys parsed once), reused for every request.
-///
-/// It is built from a [`KeySet`] (HMAC secret, PEM public key, JWK or JWKS; every key is parsed
-/// and checked at that point) and [`VerifyOptions`]. [`Verifier::verify`] checks, in this order: size, structure, header (`alg`, `crit`, key-location
-/// headers, `typ`), key selection by `kid`, signature, claim types, then `exp`, `nbf`, `iat`,
-/// `max_token_age`, `iss`, `aud` and the required claims. Claim checks are done by scopegate itself
-/// (jsonwebtoken only checks the signature), so the rules are exactly the ones documented here.
-///
-/// Decisions:
-/// - `alg` `none` (any case) and any algorithm not in [`VerifyOptions::algorithms`] are refused
-///   with [`ErrorCode::AlgorithmNotAllowed`]; so is an algorithm that does not fit the selected
-///   key's type (no algorithm confusion: an RSA key never verifies `HS256`).
-/// - Headers that point at keys (`jku`, `x5u`, `x5c`, `jwk`) are never followed: a token carrying
-///   one is refused with [`ErrorCode::UnsupportedToken`]. `crit` naming anything is refused the
-///   same way (scopegate understands no JWS extension).
-/// - A token is expired when `now >= exp + clock_tolerance`. A token older than `max_token_age`
-///   (by `iat`) is also [`ErrorCode::TokenExpired`].
-/// - The time comes from [`VerifyOptions::now`] or [`Verifier::verify_at`]; otherwise the system
-///   clock, which does not exist in WebAssembly ([`ErrorCode::ClockUnavailable`]).
-///
-/// ```
-/// use scopegate::{Algorithm, ErrorCode, KeySet, Verifier, VerifyOptions};
-/// // RFC 7515 Appendix A.1: an HS256 token with `exp` 1300819380.
-/// let jwk = r#"{"kty":"oct","k":"AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow"}"#;
-/// let jwt = "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9.\
-///            eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ.\
-///            dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
-/// let verifier = Verifier::new(
-///     KeySet::from_jwk(jwk)?,
-///     VerifyOptions { issuer: vec!["joe".into()], ..VerifyOptions::new([Algorithm::HS256]) },
-/// )?;
-/// let token = verifier.verify_at(jwt, 1_300_819_379)?;
-/// assert_eq!(token.issuer(), Some("joe"));
-/// assert_eq!(verifier.verify_at(jwt, 1_300_819_380).unwrap_err().code(), ErrorCode::TokenExpired);
-/// # Ok::<(), scopegate::Error>(())
-/// ```
-#[derive(Debug, Clone)]
-pub struct Verifier {
-    keys: KeySet,
-    options: VerifyOptions,
-    id: u64,
-}
-
-/// Identifies verifiers, so a [`TokenCache`](crate::TokenCache) never answers for another one.
-static NEXT_VERIFIER_ID: AtomicU64 = AtomicU64::new(1);
-
-impl Verifier {
-    /// A verifier for these keys and options. [`ErrorCode::InvalidOptions`] when no algorithm is
-    /// allowed, or when no allowed algorithm fits any key.
-    pub fn new(keys: KeySet, options: VerifyOptions) -> Result<Verifier, Error> {
-        if options.algorithms.is_empty() {
-            return Err(Error::new(
-                ErrorCode::InvalidOptions,
-                "`algorithms` is empty: list the algorithms to accept",
-            ));
-        }
-        let usable = options
-            .algorithms
-            .iter()
-            .any(|alg| keys.keys.iter().any(|k| alg.family() == k.family));
-        if !usable {
-            return Err(Error::new(
-                ErrorCode::InvalidOptions,
-                "none of the allowed algorithms fits any of the keys",
-            ));
-        }
-        if let Some(typ) = &options.token_type {
-            if typ.is_empty() {
-                return Err(Error::new(
-                    ErrorCode::InvalidOptions,
-                    "`token_type` is empty",
-                ));
-            }
-        }
-        Ok(Verifier {
-            keys,
-            options,
-            id: NEXT_VERIFIER_ID.fetch_add(1, Ordering::Relaxed),
-        })
-    }
-
-    /// The options in use.
-    pub fn options(&self) -> &VerifyOptions {
-        &self.options
-    }
-
-    /// An id unique to this verifier (shared by its clones).
-    pub(crate) fn id(&self) -> u64 {
-        self.id
-    }
-
-    /// Verifies a token at [`VerifyOptions::now`], or the system clock when it is `None`.
-    pub fn verify(&self, token: &str) -> Result<Token, Error> {
-        let now = match self.options.now {
-            Some(now) => now,
-            None => system_now()?,
-        };
-        self.verify_at(token, now)
-    }
-
-    /// Verifies a token at the given time (unix seconds): signature, then claims.
-    pub fn verify_at(&self, token: &str, now: u64) -> Result<Token, Error> {
-        let parts = split_compact(token, self.options.max_size)?;
-        let header = parse_header(parts.header)?;
-        self.check_signature(&header, parts.signing_input, parts.signature)?;
-        let claims = parse_payload(parts.payload)?;
-        let token = Token::from_parts(header, claims, self.options.scope_claim.as_deref())?;
-        self.check_claims(&token, now)?;
-        Ok(token)
-    }
-
-    /// Checks the header and the signature only; the payload is returned as bytes, **not**
-    /// interpreted (no `exp`, `iss`, `aud` or any other claim check). For JWS payloads that are not
-    /// JWT claims; for access tokens use [`Verifier::verify`].
-    pub fn verify_jws(&self, token: &str) -> Result<VerifiedJws, Error> {
-        let parts = split_compact(token, self.options.max_size)?;
-        let header = parse_header(parts.header)?;
-        let algorithm = self.check_signature(&header, parts.signing_input, parts.signature)?;
-        let payload = URL_SAFE_NO_PAD.decode(parts.payload).map_err(|_| {
-            Error::new(
-                ErrorCode::MalformedToken,
-                "the token payload is not base64url without padding",
-            )
-        })?;
-        Ok(VerifiedJws {
-            header,
-            payload,
-            algorithm,
-        })
-    }
-
-    fn check_signature(
-        &self,
-        header: &Map<String, Value>,
-        signing_input: &str,
-        signature: &str,
-    ) -> Result<Algorithm, Error> {
-        for name in ["jku", "x5u", "x5c", "jwk"] {
-            if header.contains_key(name) {
-                return Err(Error::new(
-                    ErrorCode::UnsupportedToken,
-                    format!(
-                        "the header has `{name}`: key-location headers are never followed; keys come only from the configured key set"
-                    ),
-                ));
-            }
-        }
-        if let Some(crit) = header.get("crit") {
-            let names = match crit {
-                Value::Array(names) if !names.is_empty() => names,
-                _ => {
-                    return Err(Error::new(
-                        ErrorCode::MalformedToken,
-                        "the header `crit` must be a non-empty list of names",
-                    ))
-                }
-            };
-            let first = names.first().and_then(Value::as_str).unwrap_or("?");
-            return Err(Error::new(
-                ErrorCode::UnsupportedToken,
-                format!(
-                    "the header `crit` names {first:?}, an extension scopegate does not understand"
-                ),
-            ));
-        }
-        let alg_name = header.get("alg").and_then(Value::as_str).unwrap_or("");
-        let alg = Algorithm::parse(alg_name)?;
-        if !self.options.algorithms.contains(&alg) {
-            return Err(Error::new(
-                ErrorCode::AlgorithmNotAllowed,
-                format!("alg {alg_name:?} is not in the allowed algorithms"),
-            ));
-        }
-        if let Some(expected) = &self.options.token_type {
-            check_typ(header.get("typ"), expected)?;
-        }
-        let kid = match header.get("kid") {
-            None => None,
-            Some(Value::String(kid)) => Some(kid.as_str()),
-            Some(_) => {
-                return Err(Error::new(
-                    ErrorCode::MalformedToken,
-                    "the header `kid` is not a string",
-                ))
-            }
-        };
-        let key = self.keys.select(kid, alg)?;
-        let signature = URL_SAFE_NO_PAD.decode(signature).map_err(|_| {
-            Error::new(
-                ErrorCode::InvalidSignature,
-                "the signature is not base64url without padding",
-            )
-        })?;
-        key.verify(alg, signing_input.as_bytes(), &signature)?;
-        Ok(alg)
-    }
-
-    /// Checks the claims of a token whose signature verified, at `now`.
-    pub(crate) fn check_claims(&self, token: &Token, now: u64) -> Result<(), Error> {
-        let options = &self.options;
-        let leeway = options.clock_tolerance;
-        for name in &options.required_claims {
-            if !token.claims().contains_key(name) {
-                return Err(missing(name));
-            }
-        }
-        if let Some(exp) = token.expires_at() {
-            if now >= exp.saturating_add(leeway) {
-                return Err(Error::new(
-                    ErrorCode::TokenExpired,
-                    format!("the token expired at {exp} (now {now}, tolerance {leeway} s)"),
-                )
-                .for_claim("exp"));
-            }
-        }
-        if let Some(nbf) = token.not_before() {
-            if now.saturating_add(leeway) < nbf {
-                return Err(Error::new(
-                    ErrorCode::TokenNotYetValid,
-                    format!(
-                        "the token is not valid before {nbf} (now {now}, tolerance {leeway} s)"
-                    ),
-                )
-                .for_claim("nbf"));
-            }
-        }
-        if let Some(iat) = token.issued_at() {
-            if iat > now.saturating_add(leeway) {
-                return Err(Error::new(
-                    ErrorCode::ClaimInvalid,
-                    format!("the token is issued in the future ({iat}, now {now})"),
-                )
-                .for_claim("iat"));
-            }
-        }
-        if let Some(max_age) = options.max_token_age {
-            let iat = token.issued_at().ok_or_else(|| missing("iat"))?;
-            if now.saturating_sub(iat) > max_age.saturating_add(leeway) {
-                return Err(Error::new(
-                    ErrorCode::TokenExpired,
-                    format!("the token was issued at {iat}, more than {max_age} s ago (now {now})"),
-                )
-                .for_claim("iat"));
-            }
-        }
-        if !options.issuer.is_empty() {
-            let iss = token.issuer().ok_or_else(|| missing("iss"))?;
-            if !options.issuer.iter().any(|i| i == iss) {
-                return Err(Error::new(
-                    ErrorCode::ClaimInvalid,
-                    format!("issuer {iss:?} is not accepted"),
-                )
-                .for_claim("iss"));
-            }
-        }
-        if !options.audience.is_empty() {
-            if !token.claims().contains_key("aud") {
-                return Err(missing("aud"));
-            }
-            if !token
-                .audience()
-                .iter()
-                .any(|a| options.audience.iter().any(|want| want == a))
-            {
-                return Err(Error::new(
-                    ErrorCode::ClaimInvalid,
-                    "the token's audience does not include an accepted audience",
-                )
-                .for_claim("aud"));
-            }
-        }
-        Ok(())
-    }
-}
-
-fn missing(name: &str) -> Error {
-    Error::new(
-        ErrorCode::ClaimMissing,
-        format!("the required claim `{name}` is missing"),
-    )
-    .for_claim(name)
-}
-
-/// Compares the header `typ` with the expected one: case-insensitive, `application/` optional.
-fn check_typ(typ: Option<&Value>, expected: &str) -> Result<(), Error> {
-    fn bare(s: &str) -> &str {
-        match s.get(..12) {
-            Some(prefix) if prefix.eq_ignore_ascii_case("application/") => {
-                s.get(12..).unwrap_or("")
-            }
-            _ => s,
-        }
-    }
-    let bad = |message: String| Error::new(ErrorCode::ClaimInvalid, message).for_claim("typ");
-    match typ {
-        Some(Value::String(typ)) if bare(typ).eq_ignore_ascii_case(bare(expected)) => Ok(()),
-        Some(Value::String(typ)) => Err(bad(format!(
-            "the header typ is {typ:?}, expected {expected:?}"
-        ))),
-        Some(_) => Err(bad("the header typ is not a string".to_string())),
-        None => Err(bad(format!("the header has no typ, expected {expected:?}"))),
-    }
-}
-
-/// The current unix time from the system clock. In WebAssembly there is none: the time must be
-/// passed in ([`VerifyOptions::now`], [`Verifier::verify_at`]) and this returns
-/// [`ErrorCode::ClockUnavailable`].
-pub fn system_now() -> Result<u64, Error> {
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .map_err(|_| {
-                Error::new(
-                    ErrorCode::ClockUnavailable,
-                    "the system clock is before 1970",
-                )
-            })
-    }
-    #[cfg(target_arch = "wasm32")]
-    {
-        Err(Error::new(
-            ErrorCode::ClockUnavailable,
-            "no clock in WebAssembly: pass the current time (`now`)",
-        ))
     }
 }

@@ -4,14 +4,14 @@
 use crate::prelude::*;
 use serde::Serialize;
 
-use crate::bearer::{bearer_token, TokenSource};
 use crate::error::{Error, ErrorCode};
+use crate::http::bearer::{bearer_token, TokenSource};
 use crate::policy::decision::Decision;
 use crate::policy::grant::Grant;
 use crate::token::Token;
-use crate::token_cache::TokenCache;
-use crate::verify::Verifier;
+use crate::verify::cache::TokenCache;
 use crate::Policy;
+use crate::Verifier;
 
 /// The parts of an HTTP request that authorization reads.
 #[derive(Debug, Clone, Copy, Default)]
