@@ -93,9 +93,59 @@ pub enum ErrorCode {
     /// A remote key set (JWKS) could not be fetched or read, and no good keys are at hand
     /// (raised by the JavaScript `RemoteJwks`, which does the fetching).
     JwksUnavailable,
+    /// A call ran the WebAssembly module out of memory, or trapped (raised by the JavaScript glue,
+    /// which sees the trap; natively, allocation failure aborts as everywhere in Rust).
+    ResourceExhausted,
+    /// JavaScript: the WebAssembly module is not loaded yet (`scopegate/slim` before `initialize`).
+    NotInitialized,
 }
 
 impl ErrorCode {
+    /// Every code, in declaration order: the vocabulary shared with JavaScript (the TypeScript
+    /// `ErrorCode` union and the README's error table list the same codes; a test holds them
+    /// together).
+    pub const ALL: [ErrorCode; 39] = [
+        ErrorCode::InvalidScope,
+        ErrorCode::InvalidPolicy,
+        ErrorCode::InvalidJson,
+        ErrorCode::UnsupportedVersion,
+        ErrorCode::UnknownField,
+        ErrorCode::MissingField,
+        ErrorCode::InvalidType,
+        ErrorCode::InvalidValue,
+        ErrorCode::DuplicateRuleId,
+        ErrorCode::DuplicateName,
+        ErrorCode::DuplicateKey,
+        ErrorCode::UnknownScope,
+        ErrorCode::ImpliesCycle,
+        ErrorCode::InvalidPattern,
+        ErrorCode::InvalidMethod,
+        ErrorCode::InvalidPath,
+        ErrorCode::InvalidArgument,
+        ErrorCode::TokenExpired,
+        ErrorCode::TokenNotYetValid,
+        ErrorCode::InvalidSignature,
+        ErrorCode::AlgorithmNotAllowed,
+        ErrorCode::KeyNotFound,
+        ErrorCode::ClaimInvalid,
+        ErrorCode::ClaimMissing,
+        ErrorCode::InvalidKey,
+        ErrorCode::MalformedToken,
+        ErrorCode::UnsupportedToken,
+        ErrorCode::TokenTooLarge,
+        ErrorCode::InvalidOptions,
+        ErrorCode::ClockUnavailable,
+        ErrorCode::InvalidRequest,
+        ErrorCode::TokenResponseError,
+        ErrorCode::InvalidTokenResponse,
+        ErrorCode::TokenMissing,
+        ErrorCode::TokenInQueryNotAllowed,
+        ErrorCode::ClientUnsafeToken,
+        ErrorCode::JwksUnavailable,
+        ErrorCode::ResourceExhausted,
+        ErrorCode::NotInitialized,
+    ];
+
     /// The stable `snake_case` name of this code, as used in JSON and JavaScript.
     ///
     /// ```
@@ -140,6 +190,8 @@ impl ErrorCode {
             ErrorCode::TokenInQueryNotAllowed => "token_in_query_not_allowed",
             ErrorCode::ClientUnsafeToken => "client_unsafe_token",
             ErrorCode::JwksUnavailable => "jwks_unavailable",
+            ErrorCode::ResourceExhausted => "resource_exhausted",
+            ErrorCode::NotInitialized => "not_initialized",
         }
     }
 }

@@ -32,6 +32,17 @@ pub enum Reason {
 }
 
 impl Reason {
+    /// Every reason, in declaration order (the TypeScript `Reason` union lists the same).
+    pub const ALL: [Reason; 7] = [
+        Reason::Allowed,
+        Reason::NoMatchingRule,
+        Reason::InsufficientScope,
+        Reason::DeniedByRule,
+        Reason::InvalidPath,
+        Reason::InvalidMethod,
+        Reason::TokenExpired,
+    ];
+
     /// The stable `snake_case` name.
     pub fn as_str(self) -> &'static str {
         match self {

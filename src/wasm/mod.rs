@@ -66,8 +66,9 @@ pub(crate) fn set(target: &JsValue, key: &str, value: &JsValue) {
     let _ = Reflect::set(target, &JsValue::from_str(key), value);
 }
 
-fn optional_string(value: Option<&str>) -> JsValue {
-    value.map_or(JsValue::UNDEFINED, JsValue::from_str)
+/// A string or `null` (absent values are `null` in every JavaScript result).
+pub(crate) fn nullable_string(value: Option<&str>) -> JsValue {
+    value.map_or(JsValue::NULL, JsValue::from_str)
 }
 
 /// Converts an [`Error`] into a thrown JavaScript `ScopegateError`.
@@ -84,14 +85,14 @@ pub(crate) fn to_js_error(error: &Error) -> JsValue {
         plain.into()
     });
     set(&js, "code", &JsValue::from_str(error.code().as_str()));
-    set(&js, "pointer", &optional_string(error.pointer()));
-    set(&js, "claim", &optional_string(error.claim()));
+    set(&js, "pointer", &nullable_string(error.pointer()));
+    set(&js, "claim", &nullable_string(error.claim()));
     let problems = Array::new();
     for problem in error.problems() {
         let item = Object::new();
         set(&item, "code", &JsValue::from_str(problem.code().as_str()));
         set(&item, "message", &JsValue::from_str(problem.message()));
-        set(&item, "pointer", &optional_string(problem.pointer()));
+        set(&item, "pointer", &nullable_string(problem.pointer()));
         problems.push(&item);
     }
     set(&js, "problems", &problems);

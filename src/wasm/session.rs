@@ -11,7 +11,7 @@ use super::args::{
     string_arg,
 };
 use super::policy::{JsGrant, JsPolicy};
-use super::{to_js_error, to_plain, JsNumbers};
+use super::{nullable_string, to_js_error, to_plain, JsNumbers};
 use crate::{Policy, Session, SessionOptions, TokenResponse};
 
 /// A signed-in user's token under a policy (JavaScript class `Session`).
@@ -103,8 +103,8 @@ impl JsSession {
 
     /// The refresh token of a token response, if any.
     #[wasm_bindgen(getter, js_name = refreshToken)]
-    pub fn refresh_token(&self) -> Option<String> {
-        self.inner.refresh_token().map(str::to_string)
+    pub fn refresh_token(&self) -> JsValue {
+        nullable_string(self.inner.refresh_token())
     }
 
     /// The granted scopes, sorted.
@@ -121,22 +121,24 @@ impl JsSession {
 
     /// The token's `sub`, for a JWT.
     #[wasm_bindgen(getter)]
-    pub fn subject(&self) -> Option<String> {
-        self.inner.subject().map(str::to_string)
+    pub fn subject(&self) -> JsValue {
+        nullable_string(self.inner.subject())
     }
 
     /// Expiry in unix seconds, if known.
     #[wasm_bindgen(getter, js_name = expiresAt)]
-    pub fn expires_at(&self) -> Option<f64> {
-        self.inner.expires_at().map(|exp| exp as f64)
+    pub fn expires_at(&self) -> JsValue {
+        self.inner
+            .expires_at()
+            .map_or(JsValue::NULL, |exp| JsValue::from_f64(exp as f64))
     }
 
-    /// The JWT's claims (unverified), or `undefined` for an opaque token.
+    /// The JWT's claims (unverified), or `null` for an opaque token.
     #[wasm_bindgen(getter)]
     pub fn claims(&self) -> Result<JsValue, JsValue> {
         match self.inner.token() {
             Some(token) => to_plain(&JsNumbers(token.claims())),
-            None => Ok(JsValue::UNDEFINED),
+            None => Ok(JsValue::NULL),
         }
     }
 

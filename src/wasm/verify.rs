@@ -13,7 +13,7 @@ use super::args::{
 };
 use super::policy::{JsGrant, JsPolicy};
 use super::tokens::token_to_js;
-use super::{set, to_js_error, to_plain};
+use super::{nullable_string, set, to_js_error, to_plain};
 use crate::{
     Algorithm, Authorization, Error, ErrorCode, KeySet, RequestParts, TokenCache, Verifier,
     VerifyOptions,
@@ -223,14 +223,14 @@ impl JsAuthorization {
 
     /// The token's `sub`.
     #[wasm_bindgen(getter)]
-    pub fn subject(&self) -> Option<String> {
-        self.inner.token.subject().map(str::to_string)
+    pub fn subject(&self) -> JsValue {
+        nullable_string(self.inner.token.subject())
     }
 
     /// The token's `client_id`.
     #[wasm_bindgen(getter, js_name = clientId)]
-    pub fn client_id(&self) -> Option<String> {
-        self.inner.token.client_id().map(str::to_string)
+    pub fn client_id(&self) -> JsValue {
+        nullable_string(self.inner.token.client_id())
     }
 
     /// The granted scopes (roles and `implies` expanded), sorted.
