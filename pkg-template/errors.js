@@ -9,8 +9,8 @@ export class ScopegateError extends Error {
     this.name = 'ScopegateError';
     // The engine constructs with the message only and sets these right after:
     this.code = code;
-    this.pointer = undefined;
-    this.claim = undefined;
+    this.pointer = null;
+    this.claim = null;
     this.problems = [];
   }
 }

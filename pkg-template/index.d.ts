@@ -53,9 +53,9 @@ export declare class Authorization {
   readonly grant: Grant;
   readonly source: 'header' | 'query';
   /** The token's `sub`. */
-  readonly subject: string | undefined;
+  readonly subject: string | null;
   /** The token's `client_id`. */
-  readonly clientId: string | undefined;
+  readonly clientId: string | null;
   /** The granted scopes, sorted. */
   readonly scopes: string[];
   toJSON(): { decision: Decision; token: Token; grant: ReturnType<Grant['toJSON']>; source: 'header' | 'query' };

@@ -13,14 +13,18 @@ export type ErrorCode =
   | 'clock_unavailable' | 'invalid_request' | 'token_response_error' | 'invalid_token_response'
   | 'token_missing' | 'token_in_query_not_allowed' | 'client_unsafe_token'
   /** A RemoteJwks has no usable key set (fetch failed, and no good keys within maxStale). */
-  | 'jwks_unavailable';
+  | 'jwks_unavailable'
+  /** A call ran the WebAssembly module out of memory (or trapped); the objects it used may be unusable. */
+  | 'resource_exhausted'
+  /** scopegate/slim: a call before initialize() or initializeSync(). */
+  | 'not_initialized';
 
 /** One problem of an invalid policy. */
 export interface Problem {
   code: ErrorCode;
   message: string;
   /** JSON pointer (RFC 6901) to the offending value, such as `/rules/3/paths/0`. */
-  pointer: string | undefined;
+  pointer: string | null;
 }
 
 /** Every error scopegate throws. */
@@ -29,9 +33,9 @@ export declare class ScopegateError extends Error {
   readonly name: 'ScopegateError';
   readonly code: ErrorCode;
   /** JSON pointer for policy and input errors. */
-  readonly pointer: string | undefined;
+  readonly pointer: string | null;
   /** The token claim concerned, for claim errors. */
-  readonly claim: string | undefined;
+  readonly claim: string | null;
   /** Every problem found, for `invalid_policy`. */
   readonly problems: Problem[];
 }
@@ -246,15 +250,15 @@ export declare class Session {
     options?: TokenResponseSessionOptions,
   ): Session;
   readonly accessToken: string;
-  readonly refreshToken: string | undefined;
+  readonly refreshToken: string | null;
   /** The granted scopes (roles and `implies` expanded), sorted. */
   readonly scopes: string[];
   readonly grant: Grant;
-  readonly subject: string | undefined;
+  readonly subject: string | null;
   /** Expiry in unix seconds, if known. */
-  readonly expiresAt: number | undefined;
-  /** The JWT's claims (unverified), or undefined for an opaque token. */
-  readonly claims: Record<string, unknown> | undefined;
+  readonly expiresAt: number | null;
+  /** The JWT's claims (unverified), or null for an opaque token. */
+  readonly claims: Record<string, unknown> | null;
   isExpired(options?: ClockOptions): boolean;
   /** Whether the session may call `method path`; false once expired. */
   can(method: string, path: string, options?: ClockOptions): boolean;

@@ -67,7 +67,7 @@ for (const [build, api] of [['full', full], ['lite', lite]]) {
     );
     assert.equal(files.expiresAt, NOW + 3600);
     assert.equal(files.refreshToken, 'r');
-    assert.equal(files.claims, undefined);
+    assert.equal(files.claims, null);
     assert.equal(files.urlWithToken('/v1/img/cat.png?w=2'), '/v1/img/cat.png?w=2&access_token=a%2Bb%2Fc');
     const requested = Session.fromTokenResponse(
       policy,

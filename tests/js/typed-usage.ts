@@ -72,7 +72,7 @@ try {
   check(e instanceof ScopegateError, 'ScopegateError');
   const code: ErrorCode = e.code;
   if (e.code === 'invalid_policy') {
-    const pointer: string | undefined = e.problems[0]?.pointer;
+    const pointer: string | null | undefined = e.problems[0]?.pointer;
     check(pointer === '/rules/0/any_of/0', `problem pointer ${pointer}`);
   } else {
     check(false, `unexpected ${code}`);
@@ -122,8 +122,8 @@ check(typeof version() === 'string', 'version');
   const unsigned = `${b64({ alg: 'none' })}.${b64({ sub: 'u', scope: 'read' })}.`;
   const session: Session = Session.fromJwt(policy, unsigned);
   const scopes: string[] = session.scopes;
-  const expiry: number | undefined = session.expiresAt;
-  check(scopes.join() === 'read' && expiry === undefined && session.can('GET', '/items/1'), 'session');
+  const expiry: number | null = session.expiresAt;
+  check(scopes.join() === 'read' && expiry === null && session.can('GET', '/items/1'), 'session');
   const store = new SessionStore(policy);
   let seen: SessionSnapshot | undefined;
   const stop = store.subscribe((snapshot) => { seen = snapshot; });

@@ -18,6 +18,7 @@ const soakWorker :Workerd.Worker = (
     (name = "pkg/full/frontend.js", esModule = embed "../../../pkg/full/frontend.js"),
     (name = "pkg/full/edge.js", esModule = embed "../../../pkg/full/edge.js"),
     (name = "pkg/full/checks.js", esModule = embed "../../../pkg/full/checks.js"),
+    (name = "pkg/full/ready.js", esModule = embed "../../../pkg/full/ready.js"),
     (name = "pkg/errors.js", esModule = embed "../../../pkg/errors.js"),
     (name = "pkg/full/scopegate_bg.wasm", wasm = embed "../../../pkg/full/scopegate_bg.wasm"),
   ],

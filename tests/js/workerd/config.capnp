@@ -1,4 +1,4 @@
-# workerd config for the decision-tables worker. Copied by scripts/test-runtimes into
+# workerd config for the tables worker. Copied by scripts/test-runtimes into
 # <scratch>/runtimes/workerd/, so embedded paths are relative to that directory and the package
 # is the one installed in <scratch>/node_modules. The module named "scopegate" stands for the
 # package's `workerd` export condition; the package's own modules keep their relative names.
@@ -22,6 +22,7 @@ const worker :Workerd.Worker = (
     (name = "node_modules/scopegate/full/frontend.js", esModule = embed "../../node_modules/scopegate/full/frontend.js"),
     (name = "node_modules/scopegate/full/edge.js", esModule = embed "../../node_modules/scopegate/full/edge.js"),
     (name = "node_modules/scopegate/full/checks.js", esModule = embed "../../node_modules/scopegate/full/checks.js"),
+    (name = "node_modules/scopegate/full/ready.js", esModule = embed "../../node_modules/scopegate/full/ready.js"),
     (name = "node_modules/scopegate/errors.js", esModule = embed "../../node_modules/scopegate/errors.js"),
     (name = "node_modules/scopegate/full/scopegate_bg.wasm", wasm = embed "../../node_modules/scopegate/full/scopegate_bg.wasm"),
   ],

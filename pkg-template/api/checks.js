@@ -10,11 +10,22 @@
 // from wasm-bindgen's private fields.
 import * as engine from './scopegate.js';
 import { ScopegateError } from '../errors.js';
+import { module } from './ready.js';
 
 export * from './scopegate.js';
 
 /** Objects whose Rust state was freed. */
 const freed = new WeakSet();
+
+/** Before the module is instantiated (scopegate/slim before `initialize`), every call throws. */
+function requireReady(label) {
+  if (!module.ready) {
+    throw new ScopegateError(
+      `${label}: the WebAssembly module is not loaded yet: call initialize(source) or initializeSync(module) of scopegate/slim first`,
+      'not_initialized',
+    );
+  }
+}
 
 function describe(value) {
   if (value === null) return 'null';
@@ -81,6 +92,7 @@ function guarded(original, className, key, statics) {
     return {
       [key](verb, path, grant) {
         if (typeof verb !== 'string' || typeof path !== 'string' || !(grant instanceof engine.Grant) || freed.has(grant) || freed.has(this)) {
+          requireReady(label);
           if (freed.has(this)) check(this, className, 'this', label);
           for (const [index, name, expected] of args) check([verb, path, grant][index], expected, name, label);
         }
@@ -94,6 +106,7 @@ function guarded(original, className, key, statics) {
   }
   return {
     [key](...values) {
+      requireReady(label);
       if (!statics && freed.has(this)) check(this, className, 'this', label);
       for (const [index, name, expected] of args) check(values[index], expected, name, label);
       try {
@@ -140,6 +153,7 @@ function constructible(Class, className) {
   if (typeof Class !== 'function') return Class;
   return new Proxy(Class, {
     construct(target, values, newTarget) {
+      requireReady(`new ${className}`);
       try {
         return Reflect.construct(target, values, newTarget);
       } catch (error) {
@@ -154,6 +168,7 @@ function call(original, name) {
   if (typeof original !== 'function') return original;
   return {
     [name](...values) {
+      requireReady(name);
       try {
         return original.apply(this, values);
       } catch (error) {
@@ -169,3 +184,4 @@ export const parseTokenResponse = call(engine.parseTokenResponse, 'parseTokenRes
 export const bearerToken = call(engine.bearerToken, 'bearerToken');
 export const parseScopes = call(engine.parseScopes, 'parseScopes');
 export const normalizePath = call(engine.normalizePath, 'normalizePath');
+export const wasmMemoryBytes = call(engine.wasmMemoryBytes, 'wasmMemoryBytes');

@@ -139,7 +139,7 @@ export class SessionStore {
     clearTimeout(this.#timer);
     this.#timer = undefined;
     const expiresAt = this.#session?.expiresAt;
-    if (expiresAt === undefined || expiresAt === null) return;
+    if (expiresAt === null) return;
     const delay = expiresAt * 1000 - Date.now();
     if (delay <= 0) return;
     const session = this.#session;

@@ -259,8 +259,8 @@ export async function guard(request, options) {
   for (const name of [...headers.keys()]) {
     if (name.startsWith(prefix)) headers.delete(name);
   }
-  if (subject !== undefined) headers.set(`${prefix}subject`, subject);
-  if (clientId !== undefined) headers.set(`${prefix}client-id`, clientId);
+  if (subject !== null) headers.set(`${prefix}subject`, subject);
+  if (clientId !== null) headers.set(`${prefix}client-id`, clientId);
   headers.set(`${prefix}scopes`, scopes.join(' '));
   headers.set(`${prefix}data`, decision.data);
   if (decision.rule) headers.set(`${prefix}rule`, decision.rule);
