@@ -1,4 +1,5 @@
-//! Helpers shared by the integration tests: paths and the decision-table format.
+//! Helpers shared by the integration tests: paths, the decision-table format and the verifier
+//! specs of `tests/tables/tokens.json`.
 #![allow(dead_code)]
 
 use std::path::PathBuf;
@@ -100,4 +101,26 @@ pub fn mint(secret: &[u8], header: &Value, payload: &Value) -> String {
         header.to_string().as_bytes(),
         payload.to_string().as_bytes(),
     )
+}
+
+#[cfg(feature = "verify")]
+#[path = "verifier_spec.rs"]
+mod verifier_spec;
+#[cfg(feature = "verify")]
+#[allow(unused_imports)] // used by the token tests, not by every test binary
+pub use verifier_spec::verifier_from_spec;
+
+/// A table field that must be present and hold a string or `null`.
+pub fn nullable_string<'a>(object: &'a Value, field: &str) -> Option<&'a str> {
+    match object.get(field) {
+        Some(Value::Null) => None,
+        Some(Value::String(s)) => Some(s),
+        other => panic!("`{field}` must be a string or null, not {other:?}"),
+    }
+}
+
+/// A table field that must be present and hold a list of strings.
+pub fn string_list(object: &Value, field: &str) -> Vec<String> {
+    serde_json::from_value(object.get(field).cloned().unwrap_or(Value::Null))
+        .unwrap_or_else(|e| panic!("`{field}` must be a list of strings: {e}"))
 }

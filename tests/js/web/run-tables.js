@@ -1,11 +1,14 @@
-// Shared by the workerd worker, the plain Chromium page and the Vite app: runs every decision
-// table through a scopegate module and returns the same JSON as decision-tables.mjs (without
-// its trailing newline). `tables` is the default export of the generated tables-data.js.
-export function runTables(scopegate, tables) {
-  const out = {};
-  for (const { name, policy: text, cases } of tables) {
+// Shared by every runtime (Node, Deno, Bun via tables.mjs; workerd, the plain Chromium page and
+// the Vite app via the generated tables-data.js): answers every shared table with a scopegate
+// module and returns the same JSON as `cargo run --example tables_json` (without its trailing
+// newline; the lite build, without a Verifier, answers as `tables_json lite`). `data` is
+// { decisions: [{ name, policy, cases }], grants: [{ policy, requested, allowed }],
+// invalidPolicies: [text], tokens: tests/tables/tokens.json }.
+export function runTables(scopegate, data) {
+  const decisions = {};
+  for (const { name, policy: text, cases } of data.decisions) {
     const policy = new scopegate.Policy(text);
-    out[name] = cases.map((c) => {
+    decisions[name] = cases.map((c) => {
       const grant = policy.expand(c.scopes);
       const result = {
         decision: policy.decide(c.method, c.path, grant),
@@ -16,15 +19,59 @@ export function runTables(scopegate, tables) {
     });
     policy.free();
   }
-  return JSON.stringify(out);
+  const grants = data.grants.map(({ policy: text, requested, allowed }) => {
+    const policy = new scopegate.Policy(text);
+    try {
+      const grant = policy.grant(requested, allowed);
+      const plain = grant.toJSON();
+      grant.free();
+      return plain;
+    } catch (error) {
+      return { error: error.code };
+    } finally {
+      policy.free();
+    }
+  });
+  const invalidPolicies = data.invalidPolicies.map((text) => {
+    try {
+      new scopegate.Policy(text).free();
+      return { code: 'loaded', problems: [] };
+    } catch (error) {
+      return { code: error.code, problems: error.problems.map((p) => [p.code, p.pointer]) };
+    }
+  });
+  const accepted = (token) => ({ subject: token.subject, scopes: token.scopes });
+  const refused = (error) => ({ error: error.code, claim: error.claim });
+  const tokens = {
+    decode: data.tokens.decode.map(({ token, options }) => {
+      try {
+        return accepted(scopegate.decodeUnverified(token, options));
+      } catch (error) {
+        return refused(error);
+      }
+    }),
+  };
+  if (scopegate.Verifier) {
+    const verifiers = Object.fromEntries(Object.entries(data.tokens.verifiers)
+      .map(([name, { keys, options }]) => [name, new scopegate.Verifier(keys, options)]));
+    tokens.verify = data.tokens.verify.map(({ verifier, token, now }) => {
+      try {
+        return accepted(verifiers[verifier].verify(token, { currentDate: new Date((now ?? data.tokens.now) * 1000) }));
+      } catch (error) {
+        return refused(error);
+      }
+    });
+    for (const verifier of Object.values(verifiers)) verifier.free();
+  }
+  return JSON.stringify({ decisions, grants, invalid_policies: invalidPolicies, tokens });
 }
 
 // For the pages: runs the tables and shows the JSON (or the error) in <pre id="result">, then
 // sets data-done on <body> so the test driver knows when to read it.
-export function showTables(scopegate, tables) {
+export function showTables(scopegate, data) {
   const pre = document.getElementById('result');
   try {
-    pre.textContent = runTables(scopegate, tables);
+    pre.textContent = runTables(scopegate, data);
   } catch (e) {
     pre.textContent = `ERROR ${e && e.code ? e.code + ': ' : ''}${e && e.stack ? e.stack : e}`;
   }

@@ -1,6 +1,6 @@
 // A Cloudflare-style worker that imports scopegate by its bare name (resolved to the package's
 // `workerd` export, full/workerd.js, by config.capnp) and answers every request with the
-// decision tables as JSON, like decision-tables.mjs.
+// answers to every shared table as JSON, like tables.mjs.
 import * as scopegate from 'scopegate';
 import tables from './tables-data.js';
 import { runTables } from './web/run-tables.js';
