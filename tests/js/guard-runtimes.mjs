@@ -1,6 +1,7 @@
-// guard() speaks only the Fetch API: the same requests give the same answers in Node, Deno and
-// Bun. Tokens are signed with WebCrypto (HS256). Prints one line per request; scripts/test-pkg
-// compares the output across runtimes.
+// guard() speaks only the Fetch API: the same requests give the expected answers, identically, in
+// Node, Deno and Bun. Tokens are signed with WebCrypto (HS256). Prints one line per request and
+// fails on any answer other than the expected one; scripts/test-pkg also compares the output
+// across runtimes.
 import { readFileSync } from 'node:fs';
 import { Policy, Verifier, guard } from 'scopegate';
 
@@ -24,11 +25,23 @@ const requests = [
   new Request('https://api.example/accounts/1', { headers: { authorization: `Bearer ${user}`, 'x-scopegate-data': 'all' } }),
   new Request(`https://api.example/accounts/1?access_token=${user}`),
 ];
-for (const request of requests) {
+const expected = [
+  '401 Bearer token_missing',
+  '401 Bearer error="invalid_token", error_description="the token header is not base64url without padding" malformed_token',
+  '403 Bearer error="insufficient_scope", scope="read_all" insufficient_scope',
+  'pass x-scopegate-data=own x-scopegate-rule=read-own x-scopegate-scopes=read_only x-scopegate-subject=u-1',
+  '400 Bearer error="invalid_request", error_description="a token with scopes \'read_only\' may not travel in a URL query; send it in the Authorization header" token_in_query_not_allowed',
+];
+let failed = false;
+for (const [i, request] of requests.entries()) {
   const result = await guard(request, { policy, verifier, currentDate: new Date(NOW * 1000) });
-  if (result instanceof Response) {
-    console.log(result.status, result.headers.get('www-authenticate'), (await result.json()).code);
-  } else {
-    console.log('pass', [...result.headers].filter(([name]) => name.startsWith('x-scopegate-')).map((h) => h.join('=')).join(' '));
+  const line = result instanceof Response
+    ? `${result.status} ${result.headers.get('www-authenticate')} ${(await result.json()).code}`
+    : `pass ${[...result.headers].filter(([name]) => name.startsWith('x-scopegate-')).map((h) => h.join('=')).join(' ')}`;
+  console.log(line);
+  if (line !== expected[i]) {
+    console.error(`request ${i}: expected ${expected[i]}`);
+    failed = true;
   }
 }
+if (failed) throw new Error('guard() gave unexpected answers');

@@ -149,3 +149,25 @@ test('running out of memory is a ScopegateError (resource_exhausted), and a new 
   assert.equal(child.status, 0, child.stderr);
   assert.deepEqual(JSON.parse(child.stdout), { outcome: 'resource_exhausted', answer: 'allowed' });
 });
+
+for (const [build, scopegate] of [['full', full], ['lite', lite]]) {
+  test(`${build}: a 10,000-scope implies chain (the default limit) loads, and its cycle is reported, without a stack overflow`, () => {
+    const chain = (cycle) => {
+      const n = 10_000;
+      const scopes = {};
+      for (let i = 0; i < n; i += 1) scopes[`s${i}`] = { implies: i + 1 < n ? [`s${i + 1}`] : cycle ? ['s0'] : [] };
+      return { version: 1, name: 'chain', scopes, default_scopes: 'all', rules: [{ id: 'r', methods: ['GET'], paths: ['/c'], all_of: [`s${n - 1}`] }] };
+    };
+    for (let round = 0; round < 5; round += 1) {
+      const policy = new scopegate.Policy(chain(false));
+      const head = policy.expand('s0');
+      assert.equal(head.granted.length, 10_000);
+      assert.equal(policy.allows('GET', '/c', head), true);
+      assert.throws(() => new scopegate.Policy(chain(true)), (e) => e.code === 'invalid_policy' && e.problems[0].code === 'implies_cycle');
+      head.free();
+      policy.free();
+    }
+    const small = new scopegate.Policy(banking);
+    assert.equal(small.decide('GET', '/wallets', small.expand('read_only')).reason, 'allowed');
+  });
+}

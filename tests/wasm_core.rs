@@ -1,4 +1,5 @@
-//! The WebAssembly bindings, run by wasm-bindgen-test in Node and in headless Chromium
+//! The core compiled to WebAssembly (not the JavaScript bindings, which tests/js/ tests through the
+//! npm package), run by wasm-bindgen-test in Node and in headless Chromium
 //! (`wasm-pack test --node`, `WASM_BINDGEN_USE_BROWSER=1 wasm-pack test --headless --chrome`).
 #![cfg(target_arch = "wasm32")]
 
@@ -86,4 +87,38 @@ fn sessions_refuse_client_unsafe_tokens_and_expire() {
         .ends_with(
             "?access_token=eyJhbGciOiJub25lIn0.eyJzY29wZSI6ImZpbGVzIiwiZXhwIjoyMDAwMDAwMDAwfQ."
         ));
+}
+
+/// A 100,000-scope `implies` chain (and the same closed into a cycle) in WebAssembly, whose stack
+/// is 1 MiB: no walk recurses (it used to overflow at a few thousand scopes and kill the module).
+#[wasm_bindgen_test]
+fn long_implies_chains_do_not_overflow_the_stack() {
+    use scopegate::{ErrorCode, Limits};
+    let chain = |n: usize, cycle: bool| {
+        let mut scopes = String::new();
+        for i in 0..n {
+            let next = if i + 1 < n {
+                format!("\"s{}\"", i + 1)
+            } else if cycle {
+                "\"s0\"".to_string()
+            } else {
+                String::new()
+            };
+            scopes.push_str(&format!(
+                "{}\"s{i}\": {{\"implies\": [{next}]}}",
+                if i > 0 { "," } else { "" }
+            ));
+        }
+        format!(
+            r#"{{"version": 1, "name": "chain", "scopes": {{{scopes}}}, "default_scopes": "all",
+            "rules": [{{"id": "r", "methods": ["GET"], "paths": ["/c"], "all_of": ["s{}"]}}]}}"#,
+            n - 1
+        )
+    };
+    let policy = Policy::from_json_with_limits(&chain(100_000, false), &Limits::NONE).unwrap();
+    let head = policy.expand(&ScopeSet::parse("s0").unwrap());
+    assert_eq!(head.granted().len(), 100_000);
+    assert!(policy.allows("GET", "/c", &head));
+    let err = Policy::from_json_with_limits(&chain(100_000, true), &Limits::NONE).unwrap_err();
+    assert_eq!(err.problems()[0].code(), ErrorCode::ImpliesCycle);
 }
