@@ -137,6 +137,13 @@ export declare class PolicyBase {
   allowedRules(grant: Grant): Rule[];
   /** The minimal scope sets that would allow `method path`. */
   scopesFor(method: string, path: string): string[][];
+  /**
+   * `scopesFor` as scope ids: the sets one after the other (indexes into `scopeNames`) and each
+   * set's length (what `scopesFor` is built from).
+   */
+  scopesForIds(method: string, path: string): [Uint32Array, Uint32Array];
+  /** The names of the scopes the policy declares, sorted. */
+  readonly scopeNames: string[];
   /** Granted scopes whose tokens must never reach a browser. */
   clientUnsafeScopes(grant: Grant): string[];
   /** Whether a token with this grant may travel in a URL query (`?access_token=`). */

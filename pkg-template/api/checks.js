@@ -148,6 +148,29 @@ for (const className of classNames) {
   }
 }
 
+// Policy.scopesFor: the sets come from the module as scope ids, named here with the policy's
+// scope names, read once per policy (thousands of sets would otherwise cross as strings).
+const scopeNames = new WeakMap();
+if (engine.Policy) {
+  engine.Policy.prototype.scopesFor = function scopesFor(method, path) {
+    const [ids, lengths] = this.scopesForIds(method, path);
+    let names = scopeNames.get(this);
+    if (names === undefined) {
+      names = this.scopeNames;
+      scopeNames.set(this, names);
+    }
+    const sets = new Array(lengths.length);
+    let at = 0;
+    for (let i = 0; i < lengths.length; i += 1) {
+      const set = new Array(lengths[i]);
+      for (let k = 0; k < set.length; k += 1) set[k] = names[ids[at + k]];
+      sets[i] = set;
+      at += set.length;
+    }
+    return sets;
+  };
+}
+
 /** A constructible class whose constructor's traps are converted too. */
 function constructible(Class, className) {
   if (typeof Class !== 'function') return Class;

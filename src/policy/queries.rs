@@ -13,13 +13,54 @@ use super::Policy;
 use crate::error::{Error, ErrorCode};
 use crate::scope::ScopeSet;
 
-/// The sets of `sets` (each sorted) that hold no other set of `sets`, in their order; repeats
-/// are kept once. O(n log n) to sort, then for each set only the sets indexed under one of its
-/// scopes are compared (each set is indexed under its scope held by the fewest sets).
-fn minimal_sets(sets: Vec<Vec<u32>>, width: usize) -> Vec<Vec<u32>> {
+/// Sets of scope ids kept in one buffer (no allocation per set): set `i` is
+/// `data[start..start + len]` for `spans[i] = (start, len)`, each sorted.
+#[derive(Default)]
+struct Sets {
+    data: Vec<u32>,
+    spans: Vec<(usize, usize)>,
+}
+
+impl Sets {
+    fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    fn get(&self, i: usize) -> &[u32] {
+        self.spans
+            .get(i)
+            .and_then(|&(start, len)| self.data.get(start..start + len))
+            .unwrap_or_default()
+    }
+
+    /// Adds the sorted set `all` plus `extra` (kept sorted); returns its index.
+    fn push(&mut self, all: &[u32], extra: Option<u32>) -> usize {
+        let start = self.data.len();
+        self.data.extend_from_slice(all);
+        if let Some(scope) = extra {
+            if let Err(at) = all.binary_search(&scope) {
+                self.data.insert(start + at, scope);
+            }
+        }
+        self.spans.push((start, self.data.len() - start));
+        self.spans.len() - 1
+    }
+
+    /// Forgets the last set.
+    fn pop(&mut self) {
+        if let Some((start, _)) = self.spans.pop() {
+            self.data.truncate(start);
+        }
+    }
+}
+
+/// The indexes of the sets that hold no other set, in order; repeats are kept once. O(n log n)
+/// to sort, then for each set only the sets indexed under one of its scopes are compared (each
+/// set is indexed under its scope held by the fewest sets).
+fn minimal_sets(sets: &Sets, width: usize) -> Vec<usize> {
     // Repeats: the first of each is kept.
     let mut order: Vec<usize> = (0..sets.len()).collect();
-    order.sort_by(|&a, &b| sets.get(a).cmp(&sets.get(b)).then(a.cmp(&b)));
+    order.sort_unstable_by(|&a, &b| sets.get(a).cmp(sets.get(b)).then(a.cmp(&b)));
     let mut kept = vec![true; sets.len()];
     for pair in order.windows(2) {
         if let [a, b] = pair {
@@ -31,57 +72,51 @@ fn minimal_sets(sets: Vec<Vec<u32>>, width: usize) -> Vec<Vec<u32>> {
         }
     }
     // The empty set (a rule needing no scope) is held by every other set.
-    if let Some(empty) = sets.iter().zip(&kept).position(|(s, &k)| k && s.is_empty()) {
-        return sets.into_iter().skip(empty).take(1).collect();
+    if let Some(empty) = (0..sets.len()).find(|&i| kept.get(i) == Some(&true) && sets.get(i).is_empty()) {
+        return vec![empty];
     }
+    let kept_sets = || (0..sets.len()).filter(|&i| kept.get(i) == Some(&true));
     let mut held_by = vec![0u32; width];
-    for (set, _) in sets.iter().zip(&kept).filter(|(_, &k)| k) {
-        for &scope in set {
+    for i in kept_sets() {
+        for &scope in sets.get(i) {
             if let Some(count) = held_by.get_mut(scope as usize) {
                 *count += 1;
             }
         }
     }
     // Each set under its rarest scope, sorted by that scope for lookups.
-    let mut index: Vec<(u32, usize)> = Vec::new();
-    for (i, (set, _)) in sets.iter().zip(&kept).enumerate().filter(|(_, (_, &k))| k) {
-        let rarest = set
-            .iter()
-            .copied()
-            .min_by_key(|&s| (held_by.get(s as usize).copied().unwrap_or(0), s));
-        if let Some(rarest) = rarest {
-            index.push((rarest, i));
-        }
-    }
+    let mut index: Vec<(u32, usize)> = kept_sets()
+        .filter_map(|i| {
+            let rarest = sets
+                .get(i)
+                .iter()
+                .copied()
+                .min_by_key(|&s| (held_by.get(s as usize).copied().unwrap_or(0), s))?;
+            Some((rarest, i))
+        })
+        .collect();
     index.sort_unstable();
     let is_subset = |small: &[u32], large: &[u32]| {
         let mut large = large.iter();
         small.iter().all(|s| large.any(|l| l == s))
     };
-    let mut out = Vec::new();
-    for (i, set) in sets.iter().enumerate() {
-        if !kept.get(i).copied().unwrap_or(false) {
-            continue;
-        }
-        let holds_another = set.iter().any(|&scope| {
-            let start = index.partition_point(|&(key, _)| key < scope);
-            index
-                .get(start..)
-                .unwrap_or_default()
-                .iter()
-                .take_while(|&&(key, _)| key == scope)
-                .any(|&(_, j)| {
-                    j != i
-                        && sets
-                            .get(j)
-                            .is_some_and(|other| other.len() < set.len() && is_subset(other, set))
-                })
-        });
-        if !holds_another {
-            out.push(set.clone());
-        }
-    }
-    out
+    kept_sets()
+        .filter(|&i| {
+            let set = sets.get(i);
+            !set.iter().any(|&scope| {
+                let start = index.partition_point(|&(key, _)| key < scope);
+                index
+                    .get(start..)
+                    .unwrap_or_default()
+                    .iter()
+                    .take_while(|&&(key, _)| key == scope)
+                    .any(|&(_, j)| {
+                        let other = sets.get(j);
+                        j != i && other.len() < set.len() && is_subset(other, set)
+                    })
+            })
+        })
+        .collect()
 }
 
 impl Policy {
@@ -110,6 +145,27 @@ impl Policy {
     /// # Ok::<(), scopegate::Error>(())
     /// ```
     pub fn scopes_for(&self, method: &str, path: &str) -> Result<Vec<ScopeSet>, Error> {
+        let (ids, lengths) = self.scopes_for_ids(method, path)?;
+        let mut ids = ids.into_iter();
+        Ok(lengths
+            .into_iter()
+            .map(|len| {
+                let names = ids
+                    .by_ref()
+                    .take(len as usize)
+                    .filter_map(|s| self.scopes.get(s as usize).cloned());
+                ScopeSet::from_valid(names.collect())
+            })
+            .collect())
+    }
+
+    /// [`scopes_for`](Self::scopes_for) as scope ids (indexes in the sorted scope names): the
+    /// sets one after the other, and each set's length.
+    pub(crate) fn scopes_for_ids(
+        &self,
+        method: &str,
+        path: &str,
+    ) -> Result<(Vec<u32>, Vec<u32>), Error> {
         if let Some(problem) = method_problem(method) {
             return Err(Error::new(
                 ErrorCode::InvalidMethod,
@@ -126,7 +182,7 @@ impl Policy {
                     .is_some_and(|rule| rule.effect == Effect::Deny)
             })
             .collect();
-        let mut sets: Vec<Vec<u32>> = Vec::new();
+        let mut sets = Sets::default();
         let nothing = Bits::with_len(0);
         let mut reach = Reach::new(self.width());
         for r in candidates.ones() {
@@ -136,43 +192,46 @@ impl Policy {
             if rule.effect != Effect::Allow {
                 continue;
             }
-            let with_any = rule.any.iter().map(|&s| Some(s));
-            let options: Vec<Option<u32>> = if rule.any.is_empty() {
+            let choices = rule.any.iter().map(|&s| Some(s));
+            let choices: Vec<Option<u32>> = if rule.any.is_empty() {
                 vec![None]
             } else {
-                with_any.collect()
+                choices.collect()
             };
-            for any in options {
-                let mut set = rule.all.to_vec();
-                if let Some(s) = any {
-                    if let Err(at) = set.binary_search(&s) {
-                        set.insert(at, s);
-                    }
-                }
+            for extra in choices {
+                let set = sets.push(&rule.all, extra);
                 if !denies.is_empty() {
-                    reach.expand(&self.implies, &nothing, set.iter().map(|&s| s as usize));
+                    let scopes = sets.get(set).iter().map(|&s| s as usize);
+                    reach.expand(&self.implies, &nothing, scopes);
                     let blocked = denies.iter().any(|&d| {
                         self.rules
                             .get(d)
                             .is_some_and(|deny| deny.satisfied_when(|s| reach.holds(s)))
                     });
                     if blocked {
-                        continue;
+                        sets.pop();
                     }
                 }
-                sets.push(set);
             }
         }
-        let names = |set: Vec<u32>| {
-            let names = set
-                .into_iter()
-                .filter_map(|s| self.scopes.get(s as usize).cloned());
-            ScopeSet::from_valid(names.collect())
-        };
-        Ok(minimal_sets(sets, self.width())
-            .into_iter()
-            .map(names)
-            .collect())
+        let (mut ids, mut lengths) = (Vec::new(), Vec::new());
+        for i in minimal_sets(&sets, self.width()) {
+            let set = sets.get(i);
+            ids.extend_from_slice(set);
+            lengths.push(u32::try_from(set.len()).unwrap_or(u32::MAX));
+        }
+        Ok((ids, lengths))
+    }
+
+    /// The names of the scopes the policy declares, sorted.
+    ///
+    /// ```
+    /// let policy = scopegate::Policy::from_json(include_str!("../../examples/policies/partner.json"))?;
+    /// assert_eq!(policy.scope_names(), ["base", "files", "upload_files"]);
+    /// # Ok::<(), scopegate::Error>(())
+    /// ```
+    pub fn scope_names(&self) -> &[String] {
+        &self.scopes
     }
 
     /// The granted scopes marked `client_safe: false`: a token carrying any of them must never

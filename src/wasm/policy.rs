@@ -155,16 +155,28 @@ impl JsPolicy {
         to_plain(&self.inner.allowed_rules(&grant.inner))
     }
 
-    /// The minimal scope sets that would allow `method path`.
-    #[wasm_bindgen(js_name = scopesFor)]
-    pub fn scopes_for(&self, method: JsValue, path: JsValue) -> Result<JsValue, JsValue> {
+    /// The minimal scope sets that would allow `method path`, as scope ids: `[ids, lengths]`,
+    /// the sets one after the other (indexes into `scopeNames`) and each set's length. The
+    /// package's `scopesFor` turns them into names with `scopeNames`, read once per policy, so
+    /// thousands of sets cross the boundary as two integer arrays.
+    #[wasm_bindgen(js_name = scopesForIds)]
+    pub fn scopes_for_ids(&self, method: JsValue, path: JsValue) -> Result<js_sys::Array, JsValue> {
         let method = string_arg("method", &method)?;
         let path = string_arg("path", &path)?;
-        let sets = self
+        let (ids, lengths) = self
             .inner
-            .scopes_for(&method, &path)
+            .scopes_for_ids(&method, &path)
             .map_err(|e| to_js_error(&e))?;
-        to_plain(&sets)
+        Ok(js_sys::Array::of2(
+            &js_sys::Uint32Array::from(&ids[..]),
+            &js_sys::Uint32Array::from(&lengths[..]),
+        ))
+    }
+
+    /// The names of the scopes the policy declares, sorted.
+    #[wasm_bindgen(getter, js_name = scopeNames)]
+    pub fn scope_names(&self) -> Vec<String> {
+        self.inner.scope_names().to_vec()
     }
 
     /// Granted scopes whose tokens must never reach a browser.
