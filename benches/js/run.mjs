@@ -129,6 +129,14 @@ function nativeTable(mode) {
   return JSON.parse(readFileSync(file, 'utf8')).median.point_estimate / cases;
 }
 
+// 3c. Hostile inputs: the adversarial policy wide-3000 with an empty grant.
+const adversarial = {};
+for (const which of ['decide', 'allows', 'scopesFor', 'compile', 'grant-10k']) {
+  log(`adversarial ${which}`);
+  const o = CFG.tokens;
+  adversarial[which] = child(['child/adversarial.mjs', which, o.samples, o.sampleMs, o.warmMs]).ns;
+}
+
 // 4. Cold start, 200 rules, interleaved so that a burst of load on the machine spreads over the tools
 const tmp = mkdtempSync(join(os.tmpdir(), 'bench-js-'));
 const wl = workload(200);
@@ -240,6 +248,21 @@ for (const mode of ['allows', 'decide']) {
   p(`| \`${mode}\` | ${native === null ? 'not measured in this checkout (run the cargo bench above)' : fmtNs(native)} | ${cell(table[mode], fmtNs)} | ${native === null ? '' : `${(med(table[mode]) / native).toFixed(1)}×`} |`);
 }
 p();
+p(`## Hostile inputs: 3,000 matching rules, an empty grant`);
+p();
+p(`\`benches/policies/wide-3000.json\` (scripts/gen-bench-policies.py): 3,000 allow rules and 10 deny rules all match ` +
+  `\`GET /api/x\`, each allow rule offers three candidate scope sets; the caller holds nothing, so \`decide\` searches the ` +
+  `smallest missing set (9,000 candidates against 3,010 rules) and \`scopesFor\` lists the 6,000 minimal sets. ` +
+  `Native figures: \`cargo bench --bench adversarial\` (benches/RESULTS.md).`);
+p();
+p(`| per call | Node (npm package) |`);
+p(`|---|---|`);
+p(`| \`decide\` (with \`missing\`) | ${cell(adversarial.decide, fmtNs)} |`);
+p(`| \`allows\` | ${cell(adversarial.allows, fmtNs)} |`);
+p(`| \`scopesFor\` (6,000 sets returned) | ${cell(adversarial.scopesFor, fmtNs)} |`);
+p(`| \`new Policy\` (compile, 669 KB of JSON) | ${cell(adversarial.compile, fmtNs)} |`);
+p(`| \`grant\` of a 65 KB requested scope string (10,000 tokens, most unknown) | ${cell(adversarial['grant-10k'], fmtNs)} |`);
+p();
 p(`## Cold start: fresh \`node\` per sample, 200-rule policy`);
 p();
 p(`Timed inside the process from before the tool's first import to the end of its first decision (import, WebAssembly ` +
@@ -299,6 +322,10 @@ for (const a of TOKEN_ALGS) {
   p(`| ${a} verify, cached, far faster than jose | ${fmtNs(med(tokens[`verify-cached:scopegate:${a}`]))} vs ${fmtNs(med(tokens[`verify:jose:${a}`]))} (${r.toFixed(0)}× faster) | ${verdict(r >= 10)} |`);
   const e = times(tokens[`verify:jose:${a}`], tokens[`authorize-cached:scopegate:${a}`]);
   p(`| ${a} cached, as the edge guard uses it (\`authorize\` + decision), far faster than jose's verify | ${fmtNs(med(tokens[`authorize-cached:scopegate:${a}`]))} vs ${fmtNs(med(tokens[`verify:jose:${a}`]))} (${e.toFixed(0)}× faster) | ${verdict(e >= 10)} |`);
+}
+for (const which of ['decide', 'scopesFor']) {
+  const t = med(adversarial[which]);
+  p(`| \`${which}\` with 3,000 rules all matching and an empty grant ≤ 5 ms | ${fmtNs(t)} | ${verdict(t <= 5e6)} |`);
 }
 for (const tool of ['scopegate', 'scopegate-lite']) {
   const c = med(cold[tool].ms);
