@@ -72,7 +72,9 @@ fn minimal_sets(sets: &Sets, width: usize) -> Vec<usize> {
         }
     }
     // The empty set (a rule needing no scope) is held by every other set.
-    if let Some(empty) = (0..sets.len()).find(|&i| kept.get(i) == Some(&true) && sets.get(i).is_empty()) {
+    if let Some(empty) =
+        (0..sets.len()).find(|&i| kept.get(i) == Some(&true) && sets.get(i).is_empty())
+    {
         return vec![empty];
     }
     let kept_sets = || (0..sets.len()).filter(|&i| kept.get(i) == Some(&true));
