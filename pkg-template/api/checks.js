@@ -10,7 +10,7 @@
 // from wasm-bindgen's private fields.
 import * as engine from './scopegate.js';
 import { ScopegateError } from '../errors.js';
-import { module } from './ready.js';
+import { state } from './ready.js';
 
 export * from './scopegate.js';
 
@@ -19,7 +19,7 @@ const freed = new WeakSet();
 
 /** Before the module is instantiated (scopegate/slim before `initialize`), every call throws. */
 function requireReady(label) {
-  if (!module.ready) {
+  if (!state.ready) {
     throw new ScopegateError(
       `${label}: the WebAssembly module is not loaded yet: call initialize(source) or initializeSync(module) of scopegate/slim first`,
       'not_initialized',

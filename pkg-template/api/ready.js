@@ -1,3 +1,3 @@
 // Whether the WebAssembly module is instantiated: set by the loaders (at import, or by
 // scopegate/slim's initialize), read by checks.js before every call.
-export const module = { ready: false };
+export const state = { ready: false };

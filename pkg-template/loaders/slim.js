@@ -1,17 +1,17 @@
 // Bring your own WebAssembly.Module, bytes or URL: nothing is loaded until you call initialize.
 import init, { initSync, registerErrorClass } from './scopegate.js';
 import { ScopegateError } from '../errors.js';
-import { module } from './ready.js';
+import { state } from './ready.js';
 
 export async function initialize(source) {
   await init({ module_or_path: source });
   registerErrorClass(ScopegateError);
-  module.ready = true;
+  state.ready = true;
 }
 export function initializeSync(module) {
   initSync({ module });
   registerErrorClass(ScopegateError);
-  module.ready = true;
+  state.ready = true;
 }
 export * from './checks.js';
 export * from './extras.js';

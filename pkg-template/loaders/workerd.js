@@ -2,11 +2,11 @@
 import wasmModule from './scopegate_bg.wasm';
 import { initSync, registerErrorClass } from './scopegate.js';
 import { ScopegateError } from '../errors.js';
-import { module } from './ready.js';
+import { state } from './ready.js';
 
 initSync({ module: wasmModule });
 registerErrorClass(ScopegateError);
-module.ready = true;
+state.ready = true;
 export * from './checks.js';
 export * from './extras.js';
 export { ScopegateError };
