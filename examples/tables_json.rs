@@ -33,6 +33,9 @@ struct Tokens {
     decode: Vec<TokenRow>,
     #[serde(skip_serializing_if = "Option::is_none")]
     verify: Option<Vec<TokenRow>>,
+    /// Why each key set of `refused_keys` was refused.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    refused_keys: Option<Vec<ErrorCode>>,
 }
 
 /// A token's subject and scopes, or why it was refused.
@@ -173,8 +176,16 @@ fn tokens(lite: bool) -> Result<Tokens, Box<dyn std::error::Error>> {
         let token = case["token"].as_str().ok_or("no token")?;
         decode.push(decode_unverified_with(token, &decode_options).into());
     }
-    let verify = if lite { None } else { verified(&table)? };
-    Ok(Tokens { decode, verify })
+    let (verify, refused_keys) = if lite {
+        (None, None)
+    } else {
+        (verified(&table)?, refused_keys(&table)?)
+    };
+    Ok(Tokens {
+        decode,
+        verify,
+        refused_keys,
+    })
 }
 
 #[cfg(feature = "verify")]
@@ -195,6 +206,24 @@ fn verified(table: &Value) -> Result<Option<Vec<TokenRow>>, Box<dyn std::error::
 
 #[cfg(not(feature = "verify"))]
 fn verified(_: &Value) -> Result<Option<Vec<TokenRow>>, Box<dyn std::error::Error>> {
+    Ok(None)
+}
+
+#[cfg(feature = "verify")]
+fn refused_keys(table: &Value) -> Result<Option<Vec<ErrorCode>>, Box<dyn std::error::Error>> {
+    let mut rows = Vec::new();
+    for case in table["refused_keys"].as_array().ok_or("no refused keys")? {
+        let spec = serde_json::json!({"keys": case["keys"], "options": case["options"]});
+        match verifier_spec::try_verifier_from_spec(&spec) {
+            Ok(_) => return Err(format!("a refused key loaded: {}", case["note"]).into()),
+            Err(e) => rows.push(e.code()),
+        }
+    }
+    Ok(Some(rows))
+}
+
+#[cfg(not(feature = "verify"))]
+fn refused_keys(_: &Value) -> Result<Option<Vec<ErrorCode>>, Box<dyn std::error::Error>> {
     Ok(None)
 }
 

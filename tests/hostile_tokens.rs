@@ -8,7 +8,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use common::{b64, fixture, mint, nullable_string, read, string_list, verifier_from_spec};
+use common::{
+    b64, fixture, mint, nullable_string, read, string_list, try_verifier_from_spec,
+    verifier_from_spec,
+};
 use scopegate::{Algorithm, ErrorCode, KeySet, Verifier, VerifyOptions};
 use serde_json::{json, Value};
 
@@ -122,6 +125,38 @@ fn token_table_verify_cases() {
     // As converted from the tuple table: 53 hostile tokens and the baseline.
     assert!(refused >= 53, "{refused} refused cases");
     assert!(verified >= 1, "{verified} verified cases");
+    // The minted fixtures: every algorithm from every key form, tampered and relabelled.
+    for alg in [
+        "HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256",
+        "ES384", "EdDSA", "Ed25519",
+    ] {
+        let prefix = format!("fixture: {alg} verifies");
+        assert!(
+            notes.iter().any(|n| n.starts_with(&prefix)),
+            "no fixture case verifies {alg}"
+        );
+    }
+}
+
+/// The refused keys of `tests/tables/tokens.json` (points off their curve, ...): refused when
+/// the key set is read, with the expected code.
+#[test]
+fn token_table_refused_keys() {
+    let table: Value = serde_json::from_str(&read("tests/tables/tokens.json")).unwrap();
+    let cases = table["refused_keys"].as_array().expect("refused_keys");
+    assert!(cases.len() >= 5);
+    for case in cases {
+        let note = case["note"].as_str().expect("note");
+        let err =
+            try_verifier_from_spec(&json!({"keys": case["keys"], "options": case["options"]}))
+                .err()
+                .unwrap_or_else(|| panic!("{note}: accepted"));
+        assert_eq!(
+            err.code().as_str(),
+            case["expect"]["error"].as_str().unwrap(),
+            "{note}: {err}"
+        );
+    }
 }
 
 /// `KeySet::with_key_id` on a raw secret (the table names its key through a JWK `kid`).

@@ -5,7 +5,7 @@ mod wycheproof_vectors;
 
 #[test]
 fn wycheproof_signature_vectors_hold() {
-    let outcome = wycheproof_vectors::run(true);
+    let outcome = wycheproof_vectors::run();
     println!(
         "{} vectors as expected, {} key groups refused at load",
         outcome.passed, outcome.refused_keys

@@ -5,7 +5,7 @@ use crate::prelude::*;
 use serde::Serialize;
 
 use crate::error::{Error, ErrorCode};
-use crate::http::bearer::{bearer_token, TokenSource};
+use crate::http::bearer::{bearer_token, BearerToken, TokenSource};
 use crate::policy::decision::Decision;
 use crate::policy::grant::Grant;
 use crate::token::Token;
@@ -106,15 +106,38 @@ impl Policy {
         request: &RequestParts<'_>,
         verify: impl FnOnce(&str) -> Result<Token, Error>,
     ) -> Result<Authorization, Error> {
-        let found = bearer_token(request.authorization, request.query())?.ok_or_else(|| {
-            Error::new(
-                ErrorCode::TokenMissing,
-                "the request carries no access token",
-            )
-        })?;
+        let found = find_token(request)?;
         let token = verify(found.token())?;
+        self.authorize_token(request, found.source(), token)
+    }
+
+    /// The end of an authorization, once the request's token is verified: the grant, where the
+    /// token may travel, and the decision.
+    pub(crate) fn authorize_token(
+        &self,
+        request: &RequestParts<'_>,
+        source: TokenSource,
+        token: Token,
+    ) -> Result<Authorization, Error> {
+        let (grant, decision, _) = self.authorize_verified(request, source, &token)?;
+        Ok(Authorization {
+            decision,
+            token,
+            grant,
+            source,
+        })
+    }
+
+    /// [`authorize_token`](Self::authorize_token) without taking the token: the grant, the
+    /// decision and the index of the deciding rule.
+    pub(crate) fn authorize_verified(
+        &self,
+        request: &RequestParts<'_>,
+        source: TokenSource,
+        token: &Token,
+    ) -> Result<(Grant, Decision, Option<usize>), Error> {
         let grant = self.expand(token.scopes());
-        if found.source() == TokenSource::Query && !self.query_transport_allowed(&grant) {
+        if source == TokenSource::Query && !self.query_transport_allowed(&grant) {
             return Err(Error::new(
                 ErrorCode::TokenInQueryNotAllowed,
                 format!(
@@ -123,12 +146,17 @@ impl Policy {
                 ),
             ));
         }
-        let decision = self.decide(request.method, request.target, &grant);
-        Ok(Authorization {
-            decision,
-            token,
-            grant,
-            source: found.source(),
-        })
+        let (decision, rule) = self.decide_indexed(request.method, request.target, &grant);
+        Ok((grant, decision, rule))
     }
+}
+
+/// The bearer token of a request; [`ErrorCode::TokenMissing`] when it carries none.
+pub(crate) fn find_token(request: &RequestParts<'_>) -> Result<BearerToken, Error> {
+    bearer_token(request.authorization, request.query())?.ok_or_else(|| {
+        Error::new(
+            ErrorCode::TokenMissing,
+            "the request carries no access token",
+        )
+    })
 }

@@ -241,9 +241,26 @@ impl Policy {
     /// a path is decided only when every mainstream reading of it names the same endpoint, and
     /// refused with `invalid_path` otherwise.
     pub fn decide(&self, method: &str, path: &str, grant: &Grant) -> Decision {
+        self.decide_indexed(method, path, grant).0
+    }
+
+    /// [`decide`](Self::decide), with the index of the deciding rule (for the WebAssembly
+    /// bindings, which name rules by index).
+    pub(crate) fn decide_indexed(
+        &self,
+        method: &str,
+        path: &str,
+        grant: &Grant,
+    ) -> (Decision, Option<usize>) {
         let mask = self.mask_of(grant);
         self.with_outcome(method, path, &mask, true, |outcome, segments| {
-            self.explain(outcome, segments)
+            let rule = match &outcome {
+                Outcome::Allowed { rule, .. }
+                | Outcome::Denied { rule }
+                | Outcome::Insufficient { rule, .. } => Some(*rule),
+                _ => None,
+            };
+            (self.explain(outcome, segments), rule)
         })
     }
 

@@ -12,7 +12,7 @@ use crate::prelude::*;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::error::Error;
+use crate::error::{Error, ErrorCode};
 use crate::scope::ScopeSet;
 
 mod claims;
@@ -20,7 +20,10 @@ mod compact;
 pub(crate) mod response;
 
 use claims::{audience_claim, extract_scopes, numeric_date, string_claim};
-pub(crate) use compact::{parse_header, parse_object, parse_payload, split_compact};
+use compact::{b64_part, header_from_bytes};
+#[cfg(feature = "verify")]
+pub(crate) use compact::{parse_header, parse_payload};
+pub(crate) use compact::{parse_object, split_compact};
 
 /// The default maximum token size, in bytes (16 KiB).
 pub const DEFAULT_MAX_TOKEN_SIZE: usize = 16 * 1024;
@@ -203,8 +206,43 @@ pub fn decode_unverified(token: &str) -> Result<Token, Error> {
 
 /// [`decode_unverified`] with options (size limit, scope claim). Verifies **nothing**.
 pub fn decode_unverified_with(token: &str, options: &DecodeOptions) -> Result<Token, Error> {
+    decode_with_texts(token, options).map(|decoded| decoded.token)
+}
+
+/// A token decoded without verification, with the JSON texts of its header and payload as they
+/// were decoded (checked by the same parse: UTF-8, one JSON object, no duplicate key), so the
+/// WebAssembly bindings hand them to `JSON.parse` instead of writing the parsed values again.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+pub(crate) struct DecodedToken {
+    pub(crate) token: Token,
+    pub(crate) header: String,
+    pub(crate) payload: String,
+}
+
+/// [`decode_unverified_with`], keeping the decoded JSON texts.
+pub(crate) fn decode_with_texts(
+    token: &str,
+    options: &DecodeOptions,
+) -> Result<DecodedToken, Error> {
     let parts = split_compact(token, options.max_size)?;
-    let header = parse_header(parts.header)?;
-    let claims = parse_payload(parts.payload)?;
-    Token::from_parts(header, claims, options.scope_claim.as_deref())
+    let header_bytes = b64_part(parts.header, "header")?;
+    let header = header_from_bytes(&header_bytes)?;
+    let payload_bytes = b64_part(parts.payload, "payload")?;
+    let claims = parse_object(&payload_bytes, "token payload")?;
+    let token = Token::from_parts(header, claims, options.scope_claim.as_deref())?;
+    // Both parsed as UTF-8 above.
+    match (
+        String::from_utf8(header_bytes),
+        String::from_utf8(payload_bytes),
+    ) {
+        (Ok(header), Ok(payload)) => Ok(DecodedToken {
+            token,
+            header,
+            payload,
+        }),
+        _ => Err(Error::new(
+            ErrorCode::MalformedToken,
+            "the token is not UTF-8",
+        )),
+    }
 }

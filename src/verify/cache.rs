@@ -96,13 +96,7 @@ impl TokenCache {
             self.entries.pop(token);
         }
         let verified = verifier.verify_at(token, now)?;
-        if let Some(exp) = verified.expires_at() {
-            let max_age_end = verifier
-                .options()
-                .max_token_age
-                .zip(verified.issued_at())
-                .map(|(age, iat)| iat.saturating_add(age));
-            let valid_until = max_age_end.map_or(exp, |end| end.min(exp));
+        if let Some(valid_until) = verifier.cacheable_until(&verified) {
             if now < valid_until {
                 self.entries.put(
                     token.to_string(),

@@ -1,53 +1,28 @@
 //! Verification keys: HMAC secrets, PEM (SPKI, PKCS#1), JWK and JWK Sets parsed and checked
-//! once into a [`KeySet`], and the signature check itself.
+//! once into a [`KeySet`], and the signature check. Keys are kept as their public material
+//! (RSA `n` and `e`, an EC point, an Ed25519 point), read from DER without big-number arithmetic;
+//! HMAC is verified here, RSA, ECDSA and EdDSA by the [`backend`](super::backend) (natively) or
+//! by the platform's WebCrypto (the npm package), with the key exported as a JWK.
 
 use crate::prelude::*;
 use core::fmt;
-use std::sync::Once;
 
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine;
-use jsonwebtoken::crypto::CryptoProvider;
-use jsonwebtoken::DecodingKey;
-use rsa::pkcs1::DecodeRsaPublicKey;
-use rsa::pkcs8::der::Decode;
-use rsa::pkcs8::{ObjectIdentifier, SubjectPublicKeyInfoRef};
-use rsa::traits::PublicKeyParts;
-use rsa::{BigUint, RsaPublicKey};
+use hmac::{Hmac, Mac};
+use pkcs1::der::Decode;
 use serde_json::{Map, Value};
+use spki::{ObjectIdentifier, SubjectPublicKeyInfoRef};
 
 use super::algorithm::{Algorithm, Family};
+use super::{backend, curves, ed25519};
 use crate::error::{Error, ErrorCode};
 use crate::json::type_name;
 use crate::token::parse_object;
 
-/// A verify-only provider: jsonwebtoken's pure-Rust verifiers, no signers. Only the verifier
-/// function pointer is copied out of the stock provider, so the signing code (RSA private-key
-/// operations, ECDSA signing, the random number generator) is not linked by scopegate's own use:
-/// this matters for the WebAssembly size.
-static VERIFY_ONLY: CryptoProvider = CryptoProvider {
-    signer_factory: |_, _| Err(jsonwebtoken::errors::ErrorKind::InvalidAlgorithm.into()),
-    verifier_factory: jsonwebtoken::crypto::rust_crypto::DEFAULT_PROVIDER.verifier_factory,
-    key_utils: jsonwebtoken::crypto::KeyUtils::new_unimplemented(),
-};
-
-/// The crypto provider scopegate verifies with (always [`VERIFY_ONLY`]), after installing a
-/// process default once so that jsonwebtoken never panics for lack of one.
-///
-/// Natively, the default installed is jsonwebtoken's full pure-Rust provider, so an application
-/// using jsonwebtoken itself (signing included) keeps working; if the application installed its
-/// own first, "already installed" is ignored. In WebAssembly, where nothing else uses jsonwebtoken,
-/// the verify-only provider is installed, keeping the signing code out of the module.
-fn provider() -> &'static CryptoProvider {
-    static INSTALL: Once = Once::new();
-    INSTALL.call_once(|| {
-        #[cfg(not(target_arch = "wasm32"))]
-        let default = &jsonwebtoken::crypto::rust_crypto::DEFAULT_PROVIDER;
-        #[cfg(target_arch = "wasm32")]
-        let default = &VERIFY_ONLY;
-        let _ = default.install_default();
-    });
-    &VERIFY_ONLY
+/// The error for a signature that the key does not verify (in Rust or by the platform).
+pub(crate) fn signature_mismatch() -> Error {
+    Error::new(ErrorCode::InvalidSignature, "the signature does not verify")
 }
 
 pub(crate) fn invalid_key(message: impl Into<String>) -> Error {
@@ -83,14 +58,27 @@ pub(crate) struct VerificationKey {
     family: Family,
     /// Key size in bytes: the secret length (HMAC) or the modulus length (RSA).
     size: usize,
-    key: KeyMaterial,
+    pub(crate) material: KeyMaterial,
+    /// The backend's parsed key, when one is compiled in (natively).
+    #[cfg_attr(
+        not(any(feature = "aws-lc", feature = "rust-crypto")),
+        allow(dead_code)
+    )]
+    pub(crate) native: backend::NativeKey,
 }
 
-/// What verifies: jsonwebtoken's key (HMAC, RSA, ECDSA) or an Ed25519 point, verified strictly.
-#[derive(Clone)]
-enum KeyMaterial {
-    Jwt(DecodingKey),
-    Ed25519(ed25519_dalek::VerifyingKey),
+/// A key's public material.
+#[derive(Clone, PartialEq, Eq)]
+pub(crate) enum KeyMaterial {
+    Hmac(Vec<u8>),
+    /// Modulus and public exponent, big endian without leading zeros.
+    Rsa {
+        n: Vec<u8>,
+        e: Vec<u8>,
+    },
+    /// The SEC1 uncompressed point `04 ‖ x ‖ y`.
+    Ec(Vec<u8>),
+    Ed25519([u8; 32]),
 }
 
 impl fmt::Debug for VerificationKey {
@@ -134,14 +122,10 @@ impl VerificationKey {
         Ok(())
     }
 
-    /// Checks a raw signature (the JWS encoding: `r ‖ s` for ECDSA) over `message`; `alg` has
-    /// passed [`check_alg`](Self::check_alg).
-    pub(crate) fn verify(
-        &self,
-        alg: Algorithm,
-        message: &[u8],
-        signature: &[u8],
-    ) -> Result<(), Error> {
+    /// Checks what can be checked of a raw signature (the JWS encoding: `r ‖ s` for ECDSA)
+    /// without the key's arithmetic: its length, and for Ed25519 a canonical `S` and an `R` not
+    /// of small order. `alg` has passed [`check_alg`](Self::check_alg).
+    pub(crate) fn precheck(&self, alg: Algorithm, signature: &[u8]) -> Result<(), Error> {
         let bad_signature = |message: &str| Error::new(ErrorCode::InvalidSignature, message);
         if signature.len() != self.signature_len(alg) {
             return Err(bad_signature(&format!(
@@ -150,22 +134,71 @@ impl VerificationKey {
                 signature.len()
             )));
         }
-        let verified = match &self.key {
-            // RFC 8032 §5.1.7 with the strict checks: canonical S, and R and the key not of
-            // small order (so one signature cannot be turned into another that also verifies).
-            KeyMaterial::Ed25519(point) => ed25519_dalek::Signature::from_slice(signature)
-                .is_ok_and(|signature| point.verify_strict(message, &signature).is_ok()),
-            KeyMaterial::Jwt(key) => {
-                let verifier = (provider().verifier_factory)(&alg.to_jwt(), key)
-                    .map_err(|e| invalid_key(format!("the key cannot verify {alg}: {e}")))?;
-                verifier.verify(message, &signature.to_vec()).is_ok()
-            }
+        if self.family == Family::Ed25519 && !ed25519::signature_is_strict(signature) {
+            return Err(bad_signature("the signature does not verify"));
+        }
+        Ok(())
+    }
+
+    /// Whether this key's signatures are verified by a backend (or the platform): RSA, ECDSA
+    /// and EdDSA; HMAC is verified here.
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    pub(crate) fn is_asymmetric(&self) -> bool {
+        self.family != Family::Hmac
+    }
+
+    /// Verifies a raw signature over `message` that passed [`precheck`](Self::precheck): HMAC
+    /// here (constant-time), the others through the backend compiled in.
+    pub(crate) fn verify(
+        &self,
+        alg: Algorithm,
+        message: &[u8],
+        signature: &[u8],
+    ) -> Result<(), Error> {
+        let verified = match &self.material {
+            KeyMaterial::Hmac(secret) => hmac_verifies(alg, secret, message, signature),
+            _ => backend::verify(self, alg, message, signature)?,
         };
         if verified {
             Ok(())
         } else {
-            Err(bad_signature("the signature does not verify"))
+            Err(signature_mismatch())
         }
+    }
+
+    /// The public key as a JWK (RFC 7517), for the platform's WebCrypto to import: `kty` and the
+    /// key's members, `alg` when the key has its own; `None` for an HMAC secret, which stays in
+    /// Rust.
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    pub(crate) fn public_jwk(&self) -> Option<Map<String, Value>> {
+        let mut jwk = Map::new();
+        let b64 = |bytes: &[u8]| Value::String(URL_SAFE_NO_PAD.encode(bytes));
+        match &self.material {
+            KeyMaterial::Hmac(_) => return None,
+            KeyMaterial::Rsa { n, e } => {
+                jwk.insert("kty".into(), "RSA".into());
+                jwk.insert("n".into(), b64(n));
+                jwk.insert("e".into(), b64(e));
+            }
+            KeyMaterial::Ec(point) => {
+                let len = (point.len().saturating_sub(1)) / 2;
+                jwk.insert("kty".into(), "EC".into());
+                let crv = if self.family == Family::P384 {
+                    "P-384"
+                } else {
+                    "P-256"
+                };
+                jwk.insert("crv".into(), crv.into());
+                jwk.insert("x".into(), b64(point.get(1..1 + len).unwrap_or_default()));
+                jwk.insert("y".into(), b64(point.get(1 + len..).unwrap_or_default()));
+            }
+            KeyMaterial::Ed25519(x) => {
+                jwk.insert("kty".into(), "OKP".into());
+                jwk.insert("crv".into(), "Ed25519".into());
+                jwk.insert("x".into(), b64(x));
+            }
+        }
+        Some(jwk)
     }
 
     /// The expected signature length in bytes.
@@ -178,6 +211,29 @@ impl VerificationKey {
         }
     }
 
+    fn new(
+        family: Family,
+        size: usize,
+        material: KeyMaterial,
+        kid: Option<String>,
+    ) -> Result<Self, Error> {
+        if !curves::on_curve(family, &material) {
+            return Err(invalid_key(format!(
+                "{} is not a valid public key: its point is not on the curve",
+                family.describe()
+            )));
+        }
+        let native = backend::NativeKey::new(&material);
+        Ok(VerificationKey {
+            kid,
+            alg: None,
+            family,
+            size,
+            material,
+            native,
+        })
+    }
+
     fn hmac(secret: &[u8], kid: Option<String>) -> Result<Self, Error> {
         if secret.len() < 32 {
             return Err(invalid_key(format!(
@@ -185,83 +241,76 @@ impl VerificationKey {
                 secret.len()
             )));
         }
-        Ok(VerificationKey {
-            kid,
-            alg: None,
-            family: Family::Hmac,
-            size: secret.len(),
-            key: KeyMaterial::Jwt(DecodingKey::from_secret(secret)),
-        })
+        let material = KeyMaterial::Hmac(secret.to_vec());
+        VerificationKey::new(Family::Hmac, secret.len(), material, kid)
     }
 
-    fn rsa(public: &RsaPublicKey, key: DecodingKey, kid: Option<String>) -> Result<Self, Error> {
-        let bits = public.n().bits();
+    /// An RSA key from its modulus and public exponent (big endian): 2048 to 4096 bits, an odd
+    /// modulus, an odd exponent from 3 to 2^33 - 1 (the bounds of the `rsa` crate).
+    fn rsa(n: &[u8], e: &[u8], kid: Option<String>) -> Result<Self, Error> {
+        let trim = |bytes: &[u8]| -> Vec<u8> {
+            let start = bytes.iter().position(|&b| b != 0).unwrap_or(bytes.len());
+            bytes.get(start..).unwrap_or_default().to_vec()
+        };
+        let (n, e) = (trim(n), trim(e));
+        let bits = n.first().map_or(0, |&top| {
+            (n.len() - 1) * 8 + (8 - top.leading_zeros() as usize)
+        });
         if bits < 2048 {
             return Err(invalid_key(format!(
                 "RSA keys must have at least 2048 bits, this one has {bits}"
             )));
         }
-        Ok(VerificationKey {
-            kid,
-            alg: None,
-            family: Family::Rsa,
-            size: public.size(),
-            key: KeyMaterial::Jwt(key),
-        })
-    }
-
-    /// An EC key (SEC1 uncompressed point), checked by building its verifier once.
-    fn ec(family: Family, point: &[u8], kid: Option<String>) -> Result<Self, Error> {
-        let alg = match family {
-            Family::P384 => Algorithm::ES384,
-            _ => Algorithm::ES256,
-        };
-        let key = DecodingKey::from_ec_der(point);
-        if (provider().verifier_factory)(&alg.to_jwt(), &key).is_err() {
+        if bits > 4096 {
             return Err(invalid_key(format!(
-                "{} is not a valid public key",
-                family.describe()
+                "RSA keys may have at most 4096 bits, this one has {bits}"
             )));
         }
-        Ok(VerificationKey {
-            kid,
-            alg: None,
-            family,
-            size: 0,
-            key: KeyMaterial::Jwt(key),
-        })
+        let exponent = e.iter().fold(0u64, |acc, &b| {
+            acc.saturating_mul(256).saturating_add(u64::from(b))
+        });
+        let odd = |bytes: &[u8]| bytes.last().is_some_and(|b| b % 2 == 1);
+        if e.len() > 5 || !(3..(1 << 33)).contains(&exponent) || !odd(&e) || !odd(&n) {
+            return Err(invalid_key(
+                "invalid RSA public key: the modulus must be odd and the exponent an odd number from 3 to 2^33 - 1",
+            ));
+        }
+        let size = n.len();
+        VerificationKey::new(Family::Rsa, size, KeyMaterial::Rsa { n, e }, kid)
     }
 
-    /// An Ed25519 public key: a valid point encoding, and not one of the small-order ("weak")
-    /// points, with which a forged signature (R of small order, S = 0) verifies for any message.
+    /// An EC key (SEC1 uncompressed point). The backend, when one is compiled in, checks that the
+    /// point is on its curve; WebCrypto does when it imports the key.
+    fn ec(family: Family, point: &[u8], kid: Option<String>) -> Result<Self, Error> {
+        VerificationKey::new(family, 0, KeyMaterial::Ec(point.to_vec()), kid)
+    }
+
+    /// An Ed25519 public key: 32 bytes, and not one of the small-order ("weak") points, with
+    /// which a forged signature (R of small order, S = 0) verifies for any message.
     fn ed25519(x: &[u8], kid: Option<String>) -> Result<Self, Error> {
-        let bytes: &[u8; 32] = x.try_into().map_err(|_| {
+        let bytes: [u8; 32] = x.try_into().map_err(|_| {
             invalid_key(format!(
                 "an Ed25519 public key is 32 bytes, this one has {}",
                 x.len()
             ))
         })?;
-        let point = ed25519_dalek::VerifyingKey::from_bytes(bytes)
-            .map_err(|_| invalid_key("an Ed25519 key is not a valid public key"))?;
-        if point.is_weak() {
+        if ed25519::is_small_order(&bytes) {
             return Err(invalid_key(
                 "an Ed25519 key of small order (a weak key: any message would verify with a forged signature) is refused",
             ));
         }
-        Ok(VerificationKey {
-            kid,
-            alg: None,
-            family: Family::Ed25519,
-            size: 0,
-            key: KeyMaterial::Ed25519(point),
-        })
+        VerificationKey::new(Family::Ed25519, 0, KeyMaterial::Ed25519(bytes), kid)
     }
 
     /// An RSA public key from its PKCS#1 `RSAPublicKey` DER.
     fn rsa_pkcs1_der(der: &[u8]) -> Result<Self, Error> {
-        let public = RsaPublicKey::from_pkcs1_der(der)
+        let public = pkcs1::RsaPublicKey::from_der(der)
             .map_err(|e| invalid_key(format!("invalid RSA public key: {e}")))?;
-        VerificationKey::rsa(&public, DecodingKey::from_rsa_der(der), None)
+        VerificationKey::rsa(
+            public.modulus.as_bytes(),
+            public.public_exponent.as_bytes(),
+            None,
+        )
     }
 
     fn from_pem(pem: &str) -> Result<Self, Error> {
@@ -373,14 +422,7 @@ impl VerificationKey {
         }
         let mut key = match kty {
             "oct" => VerificationKey::hmac(&bytes("k")?, kid)?,
-            "RSA" => {
-                let n = bytes("n")?;
-                let e = bytes("e")?;
-                let public =
-                    RsaPublicKey::new(BigUint::from_bytes_be(&n), BigUint::from_bytes_be(&e))
-                        .map_err(|err| invalid_key(format!("invalid RSA JWK: {err}")))?;
-                VerificationKey::rsa(&public, DecodingKey::from_rsa_raw_components(&n, &e), kid)?
-            }
+            "RSA" => VerificationKey::rsa(&bytes("n")?, &bytes("e")?, kid)?,
             "EC" => {
                 let (family, len) = match text("crv")? {
                     Some("P-256") => (Family::P256, 32),
@@ -558,7 +600,9 @@ impl KeySet {
         message: &[u8],
         signature: &[u8],
     ) -> Result<(), Error> {
-        self.select(kid, alg)?.verify(alg, message, signature)
+        let key = self.key(self.select(kid, alg)?)?;
+        key.precheck(alg, signature)?;
+        key.verify(alg, message, signature)
     }
 
     /// Whether some key of the set is of the type `alg` needs.
@@ -572,11 +616,8 @@ impl KeySet {
         self.keys.len()
     }
 
-    pub(crate) fn select(
-        &self,
-        kid: Option<&str>,
-        alg: Algorithm,
-    ) -> Result<&VerificationKey, Error> {
+    /// The index of the key a token naming `kid` and `alg` gets.
+    pub(crate) fn select(&self, kid: Option<&str>, alg: Algorithm) -> Result<usize, Error> {
         let not_found = |message: String| Error::new(ErrorCode::KeyNotFound, message);
         if !self.is_set {
             let key = self
@@ -589,13 +630,13 @@ impl KeySet {
                 }
             }
             key.check_alg(alg)?;
-            return Ok(key);
+            return Ok(0);
         }
         match kid {
             None => match self.keys.as_slice() {
                 [only] => {
                     only.check_alg(alg)?;
-                    Ok(only)
+                    Ok(0)
                 }
                 keys => Err(not_found(format!(
                     "the token has no kid and the key set holds {} keys",
@@ -604,13 +645,12 @@ impl KeySet {
             },
             Some(wanted) => {
                 let mut first_error = None;
-                for key in self
-                    .keys
-                    .iter()
-                    .filter(|k| k.kid.as_deref() == Some(wanted))
-                {
+                for (index, key) in self.keys.iter().enumerate() {
+                    if key.kid.as_deref() != Some(wanted) {
+                        continue;
+                    }
                     match key.check_alg(alg) {
-                        Ok(()) => return Ok(key),
+                        Ok(()) => return Ok(index),
                         Err(e) => {
                             first_error.get_or_insert(e);
                         }
@@ -619,5 +659,83 @@ impl KeySet {
                 Err(first_error.unwrap_or_else(|| not_found(format!("no key with kid {wanted:?}"))))
             }
         }
+    }
+
+    /// The key at `index`, as [`select`](Self::select) gives it.
+    pub(crate) fn get(&self, index: usize) -> Option<&VerificationKey> {
+        self.keys.get(index)
+    }
+
+    /// The key at `index`; [`ErrorCode::KeyNotFound`] for an index `select` did not give.
+    pub(crate) fn key(&self, index: usize) -> Result<&VerificationKey, Error> {
+        self.get(index)
+            .ok_or_else(|| Error::new(ErrorCode::KeyNotFound, "no key at this index"))
+    }
+}
+
+/// Whether `signature` is the HMAC of `message` with `secret` for `alg` (compared in constant
+/// time).
+fn hmac_verifies(alg: Algorithm, secret: &[u8], message: &[u8], signature: &[u8]) -> bool {
+    fn check<M: Mac + hmac::digest::KeyInit>(
+        secret: &[u8],
+        message: &[u8],
+        signature: &[u8],
+    ) -> bool {
+        let Ok(mut mac) = <M as hmac::digest::KeyInit>::new_from_slice(secret) else {
+            return false;
+        };
+        mac.update(message);
+        mac.verify_slice(signature).is_ok()
+    }
+    match alg {
+        Algorithm::HS256 => check::<Hmac<sha2::Sha256>>(secret, message, signature),
+        Algorithm::HS384 => check::<Hmac<sha2::Sha384>>(secret, message, signature),
+        Algorithm::HS512 => check::<Hmac<sha2::Sha512>>(secret, message, signature),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixture(name: &str) -> Value {
+        let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+    }
+
+    /// The JWK handed to WebCrypto is the key that was read: read back, it is the same material,
+    /// from every form (PEM, JWK), and HMAC secrets are never given out.
+    #[test]
+    fn public_jwks_are_the_keys_read() {
+        let keys = fixture("keys.json");
+        let forms = [
+            "rsa_spki_pem",
+            "rsa_pkcs1_pem",
+            "rsa_jwk",
+            "p256_spki_pem",
+            "p256_jwk",
+            "p384_spki_pem",
+            "p384_jwk",
+            "ed25519_spki_pem",
+            "ed25519_jwk",
+        ];
+        for form in forms {
+            let set = match &keys[form] {
+                Value::String(pem) => KeySet::from_pem(pem),
+                jwk => KeySet::from_jwk(&jwk.to_string()),
+            }
+            .unwrap();
+            let key = set.key(0).unwrap();
+            let jwk = key.public_jwk().unwrap();
+            assert!(!jwk.contains_key("d"), "{form}");
+            let again = KeySet::from_jwk(&Value::Object(jwk).to_string()).unwrap();
+            let read_back = again.key(0).unwrap();
+            assert!(read_back.material == key.material, "{form}");
+            assert_eq!(read_back.family, key.family, "{form}");
+        }
+        let secret = KeySet::hmac_secret(&[7; 32]).unwrap();
+        assert!(secret.key(0).unwrap().public_jwk().is_none());
+        assert!(secret.key(1).is_err());
     }
 }

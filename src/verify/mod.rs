@@ -3,6 +3,7 @@
 //! signature check), [`claims`] (the claim checks), [`cache`] (verified tokens remembered).
 
 use crate::prelude::*;
+use alloc::borrow::Cow;
 use core::sync::atomic::{AtomicU64, Ordering};
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -13,8 +14,11 @@ use crate::error::{Error, ErrorCode};
 use crate::token::{parse_header, parse_payload, split_compact, Token, DEFAULT_MAX_TOKEN_SIZE};
 
 pub(crate) mod algorithm;
+mod backend;
 pub(crate) mod cache;
 mod claims;
+mod curves;
+mod ed25519;
 pub(crate) mod keys;
 
 pub use algorithm::Algorithm;
@@ -89,6 +93,32 @@ impl Default for VerifyOptions {
             max_size: DEFAULT_MAX_TOKEN_SIZE,
             scope_claim: None,
             now: None,
+        }
+    }
+}
+
+/// A verification stopped before its signature: what to check, with which key (an index in the
+/// key set), and the rest of the token for after.
+pub(crate) struct Pending<'t> {
+    pub(crate) alg: Algorithm,
+    pub(crate) key: usize,
+    pub(crate) signing_input: Cow<'t, [u8]>,
+    pub(crate) signature: Vec<u8>,
+    header: Map<String, Value>,
+    payload: Cow<'t, str>,
+}
+
+impl Pending<'_> {
+    /// The same pending verification, owning its parts (to wait for the platform's check).
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    pub(crate) fn into_owned(self) -> Pending<'static> {
+        Pending {
+            alg: self.alg,
+            key: self.key,
+            signing_input: Cow::Owned(self.signing_input.into_owned()),
+            signature: self.signature,
+            header: self.header,
+            payload: Cow::Owned(self.payload.into_owned()),
         }
     }
 }
@@ -203,41 +233,136 @@ impl Verifier {
 
     /// Verifies a token at the given time (unix seconds): signature, then claims.
     pub fn verify_at(&self, token: &str, now: u64) -> Result<Token, Error> {
+        let pending = self.begin(token)?;
+        self.check_pending(&pending)?;
+        self.finish(pending, now)
+    }
+
+    /// Everything before the signature: size, structure, header (`alg`, `crit`, key-location
+    /// headers, `typ`), key selection by `kid`, and what can be checked of the signature without
+    /// the key's arithmetic (encoding, length, Ed25519 strictness).
+    pub(crate) fn begin<'t>(&self, token: &'t str) -> Result<Pending<'t>, Error> {
         let parts = split_compact(token, self.options.max_size)?;
         let header = parse_header(parts.header)?;
-        self.check_signature(&header, parts.signing_input, parts.signature)?;
-        let claims = parse_payload(parts.payload)?;
-        let token = Token::from_parts(header, claims, self.options.scope_claim.as_deref())?;
+        let (alg, key) = self.check_header(&header)?;
+        let signature = URL_SAFE_NO_PAD.decode(parts.signature).map_err(|_| {
+            Error::new(
+                ErrorCode::InvalidSignature,
+                "the signature is not base64url without padding",
+            )
+        })?;
+        self.keys.key(key)?.precheck(alg, &signature)?;
+        Ok(Pending {
+            alg,
+            key,
+            signing_input: Cow::Borrowed(parts.signing_input.as_bytes()),
+            signature,
+            header,
+            payload: Cow::Borrowed(parts.payload),
+        })
+    }
+
+    /// Everything before the arithmetic of a detached signature over `message` (see
+    /// [`verify_signature`](Self::verify_signature)): the algorithm must be allowed, then the
+    /// key is selected and the signature prechecked as for a token.
+    pub(crate) fn begin_detached<'m>(
+        &self,
+        alg: Algorithm,
+        kid: Option<&str>,
+        message: &'m [u8],
+        signature: &[u8],
+    ) -> Result<Pending<'m>, Error> {
+        if !self.options.algorithms.contains(&alg) {
+            return Err(Error::new(
+                ErrorCode::AlgorithmNotAllowed,
+                format!("alg {:?} is not in the allowed algorithms", alg.as_str()),
+            ));
+        }
+        let key = self.keys.select(kid, alg)?;
+        self.keys.key(key)?.precheck(alg, signature)?;
+        Ok(Pending {
+            alg,
+            key,
+            signing_input: Cow::Borrowed(message),
+            signature: signature.to_vec(),
+            header: Map::new(),
+            payload: Cow::Borrowed(""),
+        })
+    }
+
+    /// Verifies a detached signature over `message` (raw bytes in the JWS encoding: `r || s` for
+    /// ECDSA) with the key a token naming `kid` and `alg` would get; `alg` must be one of the
+    /// allowed algorithms. For signatures that are not on a compact JWS; tokens go through
+    /// [`verify`](Self::verify).
+    pub fn verify_signature(
+        &self,
+        alg: Algorithm,
+        kid: Option<&str>,
+        message: &[u8],
+        signature: &[u8],
+    ) -> Result<(), Error> {
+        let pending = self.begin_detached(alg, kid, message, signature)?;
+        self.check_pending(&pending)
+    }
+
+    /// Verifies a pending signature with what this build verifies in Rust: HMAC, and RSA, ECDSA
+    /// and EdDSA through the backend when one is compiled in.
+    pub(crate) fn check_pending(&self, pending: &Pending<'_>) -> Result<(), Error> {
+        self.keys
+            .key(pending.key)?
+            .verify(pending.alg, &pending.signing_input, &pending.signature)
+    }
+
+    /// Everything after the signature verified: the claims' types, then their values at `now`.
+    pub(crate) fn finish(&self, pending: Pending<'_>, now: u64) -> Result<Token, Error> {
+        let claims = parse_payload(&pending.payload)?;
+        let token = Token::from_parts(pending.header, claims, self.options.scope_claim.as_deref())?;
         self.check_claims(&token, now)?;
         Ok(token)
+    }
+
+    /// Until when (unix seconds, exclusive) a cache may answer for `token` without verifying it
+    /// again: its `exp`, or the end of [`VerifyOptions::max_token_age`] when earlier. `None`
+    /// for a token without `exp`, which is verified every time.
+    pub(crate) fn cacheable_until(&self, token: &Token) -> Option<u64> {
+        let exp = token.expires_at()?;
+        let max_age_end = self
+            .options
+            .max_token_age
+            .zip(token.issued_at())
+            .map(|(age, iat)| iat.saturating_add(age));
+        Some(max_age_end.map_or(exp, |end| end.min(exp)))
+    }
+
+    /// The key set in use.
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    pub(crate) fn keys(&self) -> &KeySet {
+        &self.keys
     }
 
     /// Checks the header and the signature only; the payload is returned as bytes, **not**
     /// interpreted (no `exp`, `iss`, `aud` or any other claim check). For JWS payloads that are not
     /// JWT claims; for access tokens use [`Verifier::verify`].
     pub fn verify_jws(&self, token: &str) -> Result<VerifiedJws, Error> {
-        let parts = split_compact(token, self.options.max_size)?;
-        let header = parse_header(parts.header)?;
-        let algorithm = self.check_signature(&header, parts.signing_input, parts.signature)?;
-        let payload = URL_SAFE_NO_PAD.decode(parts.payload).map_err(|_| {
-            Error::new(
-                ErrorCode::MalformedToken,
-                "the token payload is not base64url without padding",
-            )
-        })?;
+        let pending = self.begin(token)?;
+        self.check_pending(&pending)?;
+        let payload = URL_SAFE_NO_PAD
+            .decode(pending.payload.as_bytes())
+            .map_err(|_| {
+                Error::new(
+                    ErrorCode::MalformedToken,
+                    "the token payload is not base64url without padding",
+                )
+            })?;
         Ok(VerifiedJws {
-            header,
+            header: pending.header,
             payload,
-            algorithm,
+            algorithm: pending.alg,
         })
     }
 
-    fn check_signature(
-        &self,
-        header: &Map<String, Value>,
-        signing_input: &str,
-        signature: &str,
-    ) -> Result<Algorithm, Error> {
+    /// The header checks, then the key for the token's `alg` and `kid`: `(alg, key index)`.
+    fn check_header(&self, header: &Map<String, Value>) -> Result<(Algorithm, usize), Error> {
         for name in ["jku", "x5u", "x5c", "jwk"] {
             if header.contains_key(name) {
                 return Err(Error::new(
@@ -287,15 +412,7 @@ impl Verifier {
                 ))
             }
         };
-        let key = self.keys.select(kid, alg)?;
-        let signature = URL_SAFE_NO_PAD.decode(signature).map_err(|_| {
-            Error::new(
-                ErrorCode::InvalidSignature,
-                "the signature is not base64url without padding",
-            )
-        })?;
-        key.verify(alg, signing_input.as_bytes(), &signature)?;
-        Ok(alg)
+        Ok((alg, self.keys.select(kid, alg)?))
     }
 }
 

@@ -108,7 +108,7 @@ pub fn mint(secret: &[u8], header: &Value, payload: &Value) -> String {
 mod verifier_spec;
 #[cfg(feature = "verify")]
 #[allow(unused_imports)] // used by the token tests, not by every test binary
-pub use verifier_spec::verifier_from_spec;
+pub use verifier_spec::{try_verifier_from_spec, verifier_from_spec};
 
 /// A table field that must be present and hold a string or `null`.
 pub fn nullable_string<'a>(object: &'a Value, field: &str) -> Option<&'a str> {

@@ -9,6 +9,12 @@ use serde_json::Value;
 /// `clockTolerance`, `maxTokenAge`, `maxSize`, `scopeClaim`). Panics on anything else, so a
 /// misspelt spec fails instead of silently verifying with defaults.
 pub fn verifier_from_spec(spec: &Value) -> scopegate::Verifier {
+    try_verifier_from_spec(spec).unwrap_or_else(|e| panic!("verifier: {e}"))
+}
+
+/// [`verifier_from_spec`], with the keys' or options' refusal as an error (for the refused
+/// keys of the table); a malformed spec still panics.
+pub fn try_verifier_from_spec(spec: &Value) -> Result<scopegate::Verifier, scopegate::Error> {
     use scopegate::{Algorithm, KeySet, Verifier, VerifyOptions};
 
     let spec = spec.as_object().expect("a verifier spec is an object");
@@ -26,8 +32,7 @@ pub fn verifier_from_spec(spec: &Value) -> scopegate::Verifier {
         "jwks" => KeySet::from_jwks(&value.to_string()),
         "pem" => KeySet::from_pem(value.as_str().expect("`pem` is a string")),
         other => panic!("unknown key form `{other}`"),
-    }
-    .unwrap_or_else(|e| panic!("keys: {e}"));
+    }?;
 
     let strings = |name: &str, value: &Value| -> Vec<String> {
         value
@@ -74,5 +79,5 @@ pub fn verifier_from_spec(spec: &Value) -> scopegate::Verifier {
             other => panic!("unknown verifier option `{other}`"),
         }
     }
-    Verifier::new(keys, options).unwrap_or_else(|e| panic!("verifier: {e}"))
+    Verifier::new(keys, options)
 }

