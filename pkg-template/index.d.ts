@@ -32,10 +32,21 @@ export interface VerifyOptions {
 }
 
 
-/** Verifies JWT access tokens with fixed keys and options. Free it with `free()` or `using`. */
+/**
+ * Verifies JWT access tokens with fixed keys and options. HMAC signatures are verified in
+ * WebAssembly; RSA, ECDSA and EdDSA signatures by the platform's WebCrypto (a platform without
+ * Ed25519 in WebCrypto refuses EdDSA tokens with `algorithm_not_allowed`). Free it with `free()`
+ * or `using`.
+ */
 export declare class Verifier {
   constructor(keys: VerifierKeys, options: VerifyOptions);
-  verify(token: string, options?: ClockOptions): Token;
+  /** Resolves to the verified token (a frozen object: cache hits share it); rejects with a ScopegateError. */
+  verify(token: string, options?: ClockOptions): Promise<Readonly<Token>>;
+  /**
+   * Verifies a detached signature over `message` (the JWS encoding: `r || s` for ECDSA) with the
+   * key a token naming `options.kid` and `algorithm` would get; resolves when it verifies.
+   */
+  verifySignature(algorithm: Algorithm, message: Uint8Array, signature: Uint8Array, options?: { kid?: string }): Promise<void>;
   /** How many verified tokens the cache holds. */
   readonly cachedTokens: number;
   clearCache(): void;
@@ -46,10 +57,11 @@ export declare class Verifier {
 /** The result of `Policy.authorize`. */
 export declare class Authorization {
   private constructor();
-  /** The endpoint decision (converted on each read: keep it in a variable). */
+  /** The endpoint decision (a refusal for lack of scope is a decision, not an error). */
   readonly decision: Decision;
-  /** The verified token (converted on each read). */
-  readonly token: Token;
+  /** The verified token (frozen). */
+  readonly token: Readonly<Token>;
+  /** The token's scopes under the policy (freed by `free()`). */
   readonly grant: Grant;
   readonly source: 'header' | 'query';
   /** The token's `sub`. */
@@ -59,20 +71,25 @@ export declare class Authorization {
   /** The granted scopes, sorted. */
   readonly scopes: string[];
   toJSON(): { decision: Decision; token: Token; grant: ReturnType<Grant['toJSON']>; source: 'header' | 'query' };
+  /** Frees the grant. */
   free(): void;
   [Symbol.dispose](): void;
 }
 
 /** A compiled policy (full build: can authorize whole requests). */
 export declare class Policy extends PolicyBase {
-  /** Finds, verifies and checks the request's bearer token, then decides; token problems throw. */
+  /**
+   * Finds, verifies (through the verifier's cache) and checks the request's bearer token, then
+   * decides. Token problems reject with a ScopegateError; a token without the scopes resolves to
+   * an Authorization whose decision is a refusal.
+   */
   authorize(
     method: string,
     target: string,
     authorization: string | null | undefined,
     verifier: Verifier,
     options?: ClockOptions,
-  ): Authorization;
+  ): Promise<Authorization>;
 }
 
 /** Options of a RemoteJwks: verification options plus fetching. Times in seconds. */

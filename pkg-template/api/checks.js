@@ -11,8 +11,11 @@
 import * as engine from './scopegate.js';
 import { ScopegateError } from '../errors.js';
 import { state } from './ready.js';
+import { readDecision, writeRequest, writeText, written } from './exchange.js';
 
-export * from './scopegate.js';
+// The public API only: the module's internal exports (the exchange buffers, VerifierCore, ...)
+// are used by this package's own files.
+export { Grant, Session, version } from './scopegate.js';
 
 /** Objects whose Rust state was freed. */
 const freed = new WeakSet();
@@ -69,16 +72,12 @@ function converted(error, label) {
 
 // [owner, method, [argument index, argument name, 'string' or the expected class name]...]
 const grantArgument = [0, 'grant', 'Grant'];
-const request = [[0, 'method', 'string'], [1, 'path', 'string'], [2, 'grant', 'Grant']];
 const checked = new Map([
-  ['Policy.decide', request],
-  ['Policy.allows', request],
   ['Grant.has', [[0, 'scope', 'string']]],
   ['Policy.decideAll', [[1, 'grant', 'Grant']]],
   ['Policy.allowedRules', [grantArgument]],
   ['Policy.clientUnsafeScopes', [grantArgument]],
   ['Policy.queryTransportAllowed', [grantArgument]],
-  ['Policy.authorize', [[3, 'verifier', 'Verifier']]],
   ['Session.fromJwt', [[0, 'policy', 'Policy']]],
   ['Session.fromTokenResponse', [[0, 'policy', 'Policy']]],
 ]);
@@ -87,23 +86,6 @@ const checked = new Map([
 function guarded(original, className, key, statics) {
   const label = `${className}.${key}`;
   const args = checked.get(label) ?? [];
-  if (args === request) {
-    // The (method, path, grant) calls are the hot path: a fixed-arity wrapper with inline tests.
-    return {
-      [key](verb, path, grant) {
-        if (typeof verb !== 'string' || typeof path !== 'string' || !(grant instanceof engine.Grant) || freed.has(grant) || freed.has(this)) {
-          requireReady(label);
-          if (freed.has(this)) check(this, className, 'this', label);
-          for (const [index, name, expected] of args) check([verb, path, grant][index], expected, name, label);
-        }
-        try {
-          return original.call(this, verb, path, grant);
-        } catch (error) {
-          throw converted(error, label);
-        }
-      },
-    }[key];
-  }
   return {
     [key](...values) {
       requireReady(label);
@@ -118,7 +100,34 @@ function guarded(original, className, key, statics) {
   }[key];
 }
 
-const classNames = ['Policy', 'Grant', 'Verifier', 'Session', 'Authorization'];
+/**
+ * A (method, path, grant) call: the hot path. The arguments are tested inline, written into the
+ * module's input buffer, and `finish(policy, answer)` turns the module's answer into the result.
+ */
+function requestCall(key, input, finish) {
+  const label = `Policy.${key}`;
+  return {
+    [key](verb, path, grant) {
+      if (typeof verb !== 'string' || typeof path !== 'string' || !(grant instanceof engine.Grant) || freed.has(grant) || freed.has(this)) {
+        requireReady(label);
+        if (freed.has(this)) check(this, 'Policy', 'this', label);
+        check(verb, 'string', 'method', label);
+        check(path, 'string', 'path', label);
+        check(grant, 'Grant', 'grant', label);
+      }
+      let answer;
+      try {
+        writeRequest(verb, path);
+        answer = input.call(this, written.method, written.path, grant);
+      } catch (error) {
+        throw converted(error, label);
+      }
+      return finish(this, answer);
+    },
+  }[key];
+}
+
+const classNames = ['Policy', 'Grant', 'Session'];
 for (const className of classNames) {
   const Class = engine[className];
   if (typeof Class !== 'function') continue; // not in this build
@@ -130,7 +139,8 @@ for (const className of classNames) {
     freed.add(this);
   };
   for (const key of Object.getOwnPropertyNames(proto)) {
-    if (key === 'constructor' || key === 'free' || key.startsWith('__')) continue;
+    // The ...Input methods are called by the hot paths below, which check their arguments.
+    if (key === 'constructor' || key === 'free' || key.startsWith('__') || key.endsWith('Input')) continue;
     const descriptor = Object.getOwnPropertyDescriptor(proto, key);
     if (typeof descriptor.value === 'function') {
       proto[key] = guarded(descriptor.value, className, key, false);
@@ -146,6 +156,12 @@ for (const className of classNames) {
     if (typeof value !== 'function' || key.startsWith('__')) continue;
     Class[key] = guarded(value, className, key, true);
   }
+}
+
+if (engine.Policy) {
+  const proto = engine.Policy.prototype;
+  proto.decide = requestCall('decide', proto.decideInput, readDecision);
+  proto.allows = requestCall('allows', proto.allowsInput, (policy, allowed) => allowed);
 }
 
 // Policy.scopesFor: the sets come from the module as scope ids, named here with the policy's
@@ -202,7 +218,16 @@ function call(original, name) {
 }
 
 export const Policy = constructible(engine.Policy, 'Policy');
-export const decodeUnverified = call(engine.decodeUnverified, 'decodeUnverified');
+/** Decodes a JWT without verifying anything: the token is written into the module's input buffer. */
+export function decodeUnverified(token, options) {
+  requireReady('decodeUnverified');
+  if (typeof token !== 'string') throw argumentError(`decodeUnverified: token must be a string, not ${describe(token)}`);
+  try {
+    return engine.decodeInput(writeText(token), options);
+  } catch (error) {
+    throw converted(error, 'decodeUnverified');
+  }
+}
 export const parseTokenResponse = call(engine.parseTokenResponse, 'parseTokenResponse');
 export const bearerToken = call(engine.bearerToken, 'bearerToken');
 export const parseScopes = call(engine.parseScopes, 'parseScopes');

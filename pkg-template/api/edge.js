@@ -1,7 +1,10 @@
 // Edge glue for the full build: remote JWKS (fetch is JavaScript I/O) and guard(request) for the
-// Fetch API. Finding, verifying and deciding is done by the WebAssembly core (Policy.authorize).
-import { Verifier } from './scopegate.js';
+// Fetch API. Finding, verifying and deciding is done by Policy.authorize (verify.js and the
+// WebAssembly core).
+import { Verifier } from './verify.js';
 import { ScopegateError } from '../errors.js';
+
+export { Verifier, Authorization } from './verify.js';
 
 function seconds(name, value, fallback) {
   if (value === undefined) return fallback;
@@ -127,7 +130,8 @@ export class RemoteJwks {
       return this.#failed(`gave no usable key set (${detail})`, cause);
     }
     const ttl = maxAge === undefined ? this.#ttl : Math.min(Math.max(Number(maxAge), this.#cooldown), this.#ttl);
-    this.#verifier?.free();
+    // The previous Verifier is not freed here: a verification may still be awaiting WebCrypto
+    // with it. The garbage collector frees it (wasm-bindgen's finalizers) once nothing uses it.
     this.#verifier = verifier;
     this.#expiresAt = this.#fetchedAt + ttl * 1000;
     this.#lastError = null;
@@ -224,18 +228,17 @@ export async function guard(request, options) {
   try {
     const current = verifier instanceof RemoteJwks ? await verifier.verifier() : verifier;
     try {
-      result = policy.authorize(request.method, target, authorization, current, clock);
+      result = await policy.authorize(request.method, target, authorization, current, clock);
     } catch (error) {
       const rotated = error?.code === 'key_not_found' && verifier instanceof RemoteJwks ? await verifier.refresh() : null;
       if (!rotated) throw error;
-      result = policy.authorize(request.method, target, authorization, rotated, clock);
+      result = await policy.authorize(request.method, target, authorization, rotated, clock);
     }
   } catch (error) {
     if (!(error instanceof ScopegateError)) throw error;
     return tokenRefusal(error, realm);
   }
 
-  // Read only what the answer needs: the token's claims are never converted here.
   const { decision, subject, clientId, scopes } = result;
   result.free();
   if (!decision.allowed) {

@@ -86,9 +86,18 @@ pub(crate) fn array_items(
         .as_f64()
         .unwrap_or(0.0);
     if !(0.0..=max as f64).contains(&length) {
+        // Formatted as a whole number: formatting an f64 would link ~20 KB of float printing.
+        let message = if length > max as f64 {
+            format!(
+                "{name} has {} items, more than the limit of {max}",
+                length as u64
+            )
+        } else {
+            format!("{name} has an invalid length")
+        };
         return Err(to_js_error(&Error::new(
             ErrorCode::InvalidArgument,
-            format!("{name} has {length} items, more than the limit of {max}"),
+            message,
         )));
     }
     let mut items = Vec::with_capacity(length as usize);
@@ -232,6 +241,16 @@ pub(crate) fn decode_options(options: &JsValue) -> Result<DecodeOptions, JsValue
     }
     decode.scope_claim = optional_string_arg("scopeClaim", &get(options, "scopeClaim")?)?;
     Ok(decode)
+}
+
+/// The bytes of a `Uint8Array` argument (anything else is refused).
+#[cfg(feature = "verify")]
+pub(crate) fn uint8_array_arg(name: &str, value: &JsValue) -> Result<Vec<u8>, JsValue> {
+    if value.is_instance_of::<js_sys::Uint8Array>() {
+        bytes_arg(name, value)
+    } else {
+        Err(invalid_argument(name, "a Uint8Array", value))
+    }
 }
 
 /// A copy of a `Uint8Array` argument's bytes, made by the `Uint8Array` constructor (whose

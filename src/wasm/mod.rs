@@ -7,7 +7,6 @@
 //! JavaScript sees camelCase names, plain-object results, and one error class (`ScopegateError`,
 //! registered by the package's loader) carrying the same stable `code` as the Rust [`Error`].
 
-use crate::prelude::*;
 use core::cell::RefCell;
 
 use js_sys::{Array, Object, Reflect};
@@ -17,6 +16,7 @@ use wasm_bindgen::prelude::*;
 use crate::{Error, ErrorCode};
 
 mod args;
+mod exchange;
 mod policy;
 #[cfg(feature = "wasm-runtime")]
 mod runtime;
@@ -25,32 +25,21 @@ mod tokens;
 #[cfg(feature = "verify")]
 mod verify;
 
-#[cfg(feature = "std")]
-std::thread_local! {
-    /// The JavaScript `ScopegateError` class, registered once by the loader.
-    static ERROR_CLASS: RefCell<Option<js_sys::Function>> = const { RefCell::new(None) };
-}
-
 /// The JavaScript `ScopegateError` class, registered once by the loader.
-#[cfg(not(feature = "std"))]
-static ERROR_CLASS: SingleThreaded<RefCell<Option<js_sys::Function>>> =
-    SingleThreaded(RefCell::new(None));
+static ERROR_CLASS: Shared<RefCell<Option<js_sys::Function>>> = Shared(RefCell::new(None));
 
-/// What `thread_local!` gives, for builds without `std`: a wasm32 module built without the
-/// `atomics` target feature runs on a single thread, so its statics are never shared.
-#[cfg(not(feature = "std"))]
-struct SingleThreaded<T>(T);
+/// Module state (`thread_local!` without `std`): a wasm32 module built without the `atomics`
+/// target feature runs on a single thread, so its statics are never shared.
+pub(crate) struct Shared<T>(T);
 
 // SAFETY: without the `atomics` target feature (refused below) a wasm32 module has one thread.
-#[cfg(not(feature = "std"))]
-unsafe impl<T> Sync for SingleThreaded<T> {}
+unsafe impl<T> Sync for Shared<T> {}
 
-#[cfg(all(not(feature = "std"), target_feature = "atomics"))]
-compile_error!("a wasm32 build with the `atomics` target feature needs the `std` feature");
+#[cfg(target_feature = "atomics")]
+compile_error!("scopegate's WebAssembly bindings are single-threaded: build without `atomics`");
 
-#[cfg(not(feature = "std"))]
-impl<T> SingleThreaded<T> {
-    fn with<R>(&'static self, f: impl FnOnce(&T) -> R) -> R {
+impl<T> Shared<T> {
+    pub(crate) fn with<R>(&'static self, f: impl FnOnce(&T) -> R) -> R {
         f(&self.0)
     }
 }
@@ -99,65 +88,26 @@ pub(crate) fn to_js_error(error: &Error) -> JsValue {
     js
 }
 
-/// Serializes a result into a plain JavaScript object (not a `Map`).
-///
-/// With `std`, serde-wasm-bindgen builds the object directly. A build without `std` (the lite
-/// module; serde-wasm-bindgen needs `std`) writes JSON text and calls `JSON.parse`, which is
-/// smaller but slower (a `decide` result in Node: 7.3 µs against 5.5 µs). Both give the same
-/// objects: results hold no integer beyond 2^53 except in JSON claims, which go through
-/// [`JsNumbers`].
+/// Serializes a result into a plain JavaScript object: JSON text written by serde_json and read
+/// by the engine's `JSON.parse`, which builds the whole object natively in one call (converting
+/// field by field through serde-wasm-bindgen crossed the boundary once per field and string, and
+/// linked a second serializer for every result type). Integers beyond `Number.MAX_SAFE_INTEGER`
+/// (a JWT claim may hold one) become the nearest `f64`, as `JSON.parse` reads them anywhere.
 pub(crate) fn to_plain<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
-    #[cfg(feature = "std")]
-    let plain = value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .ok();
-    #[cfg(not(feature = "std"))]
-    let plain = serde_json::to_string(value)
+    serde_json::to_string(value)
         .ok()
-        .and_then(|text| js_sys::JSON::parse(&text).ok());
-    plain.ok_or_else(conversion_error)
+        .and_then(|text| js_sys::JSON::parse(&text).ok())
+        .ok_or_else(conversion_error)
 }
 
 /// The error of [`to_plain`], kept out of its many instances. It does not happen: every result
-/// has string keys and JavaScript numbers (see [`JsNumbers`]), and `JSON.parse` reads what
-/// serde_json writes.
+/// has string keys, and `JSON.parse` reads what serde_json writes.
 #[inline(never)]
-fn conversion_error() -> JsValue {
+pub(crate) fn conversion_error() -> JsValue {
     to_js_error(&Error::new(
         ErrorCode::InvalidArgument,
         "cannot convert the result for JavaScript",
     ))
-}
-
-/// A JSON value whose numbers all serialize as JavaScript numbers: integers beyond
-/// `Number.MAX_SAFE_INTEGER` (which a JWT claim may hold) become the nearest `f64`, as
-/// `JSON.parse` reads them, where serde-wasm-bindgen would refuse them.
-pub(crate) struct JsNumbers<'a, T: ?Sized>(pub(crate) &'a T);
-
-impl Serialize for JsNumbers<'_, serde_json::Value> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde_json::Value;
-        /// `Number.MAX_SAFE_INTEGER`.
-        const MAX_SAFE: u64 = (1 << 53) - 1;
-        match self.0 {
-            Value::Number(n) => match (n.as_u64(), n.as_i64()) {
-                (Some(u), _) if u > MAX_SAFE => serializer.serialize_f64(u as f64),
-                (None, Some(i)) if i.unsigned_abs() > MAX_SAFE => {
-                    serializer.serialize_f64(i as f64)
-                }
-                _ => n.serialize(serializer),
-            },
-            Value::Array(items) => serializer.collect_seq(items.iter().map(JsNumbers)),
-            Value::Object(members) => JsNumbers(members).serialize(serializer),
-            other => other.serialize(serializer),
-        }
-    }
-}
-
-impl Serialize for JsNumbers<'_, serde_json::Map<String, serde_json::Value>> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_map(self.0.iter().map(|(k, v)| (k, JsNumbers(v))))
-    }
 }
 
 /// The size in bytes of the module's linear memory (to check that long runs do not leak).

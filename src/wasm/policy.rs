@@ -8,7 +8,7 @@ use wasm_bindgen::prelude::*;
 use super::args::{
     array_items, flag_arg, get, invalid_argument, json_text_arg, scopes_arg, string_arg,
 };
-use super::{to_js_error, to_plain};
+use super::{exchange, to_js_error, to_plain};
 use crate::{Grant, Policy};
 
 /// The most `[method, path]` pairs one `decideAll` call takes.
@@ -110,17 +110,41 @@ impl JsPolicy {
         ))
     }
 
-    /// The full decision for `method path`, as a plain object.
-    ///
-    /// `method` and `path` come as `&str` (one copy into wasm memory, no call back into
-    /// JavaScript); the package's loader checks that they are strings first (`checks.js`).
-    pub fn decide(&self, method: &str, path: &str, grant: &JsGrant) -> Result<JsValue, JsValue> {
-        to_plain(&self.inner.decide(method, path, &grant.inner))
+    /// The full decision for the method and path the package wrote into the input buffer
+    /// (`method_len` bytes, then `path_len` bytes): the address of the answer in the output
+    /// buffer (see [`exchange`](super::exchange)). The package's `decide(method, path, grant)`
+    /// checks the arguments, writes them and builds the result object.
+    #[wasm_bindgen(js_name = decideInput)]
+    pub fn decide_input(
+        &self,
+        method_len: usize,
+        path_len: usize,
+        grant: &JsGrant,
+    ) -> Result<usize, JsValue> {
+        let (decision, rule) = exchange::with_input(method_len, path_len, |method, path| {
+            self.inner.decide_indexed(method, path, &grant.inner)
+        })?;
+        exchange::write_decision(&self.inner, &decision, rule)
     }
 
-    /// Whether `grant` may call `method path` (the fast path; strings checked as for `decide`).
-    pub fn allows(&self, method: &str, path: &str, grant: &JsGrant) -> bool {
-        self.inner.allows(method, path, &grant.inner)
+    /// Whether `grant` may call the method and path written into the input buffer (the fast
+    /// path of `decide`; the package's `allows(method, path, grant)`).
+    #[wasm_bindgen(js_name = allowsInput)]
+    pub fn allows_input(
+        &self,
+        method_len: usize,
+        path_len: usize,
+        grant: &JsGrant,
+    ) -> Result<bool, JsValue> {
+        exchange::with_input(method_len, path_len, |method, path| {
+            self.inner.allows(method, path, &grant.inner)
+        })
+    }
+
+    /// The rules' ids in document order (the output buffer names rules by index here).
+    #[wasm_bindgen(getter, js_name = ruleIds)]
+    pub fn rule_ids(&self) -> Vec<String> {
+        self.inner.rule_ids().map(String::from).collect()
     }
 
     /// Decides `[method, path]` pairs for one grant (at most 100,000).

@@ -11,7 +11,7 @@ use super::args::{
     string_arg,
 };
 use super::policy::{JsGrant, JsPolicy};
-use super::{nullable_string, to_js_error, to_plain, JsNumbers};
+use super::{nullable_string, to_js_error, to_plain};
 use crate::{Policy, Session, SessionOptions, TokenResponse};
 
 /// A signed-in user's token under a policy (JavaScript class `Session`).
@@ -137,7 +137,7 @@ impl JsSession {
     #[wasm_bindgen(getter)]
     pub fn claims(&self) -> Result<JsValue, JsValue> {
         match self.inner.token() {
-            Some(token) => to_plain(&JsNumbers(token.claims())),
+            Some(token) => to_plain(token.claims()),
             None => Ok(JsValue::NULL),
         }
     }

@@ -5,18 +5,15 @@ use crate::prelude::*;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use super::args::{
-    decode_options, is_absent, json_text_arg, optional_string_arg, scopes_arg, string_arg,
-};
-use super::{to_js_error, to_plain, JsNumbers};
+use super::args::{decode_options, is_absent, json_text_arg, optional_string_arg, scopes_arg};
+use super::{conversion_error, exchange, to_js_error, to_plain};
 use crate::ScopeSet;
 
-/// A token as JavaScript sees it (camelCase, unix seconds).
+/// The registered parts of a token as JavaScript sees them (camelCase, unix seconds), after its
+/// `header` and `claims`.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct JsToken<'a> {
-    header: JsNumbers<'a, serde_json::Map<String, serde_json::Value>>,
-    claims: JsNumbers<'a, serde_json::Map<String, serde_json::Value>>,
+struct JsTokenFields<'a> {
     scopes: &'a ScopeSet,
     subject: Option<&'a str>,
     issuer: Option<&'a str>,
@@ -28,10 +25,10 @@ struct JsToken<'a> {
     not_before: Option<u64>,
 }
 
-pub(crate) fn token_to_js(token: &crate::Token) -> Result<JsValue, JsValue> {
-    to_plain(&JsToken {
-        header: JsNumbers(token.header()),
-        claims: JsNumbers(token.claims()),
+/// The token as a plain object, `{ header, claims, scopes, subject, ... }`, from the JSON texts of
+/// its header and claims: one JSON text for the engine's `JSON.parse`.
+fn token_value(token: &crate::Token, header: &str, claims: &str) -> Result<JsValue, JsValue> {
+    let fields = serde_json::to_string(&JsTokenFields {
         scopes: token.scopes(),
         subject: token.subject(),
         issuer: token.issuer(),
@@ -42,15 +39,32 @@ pub(crate) fn token_to_js(token: &crate::Token) -> Result<JsValue, JsValue> {
         issued_at: token.issued_at(),
         not_before: token.not_before(),
     })
+    .map_err(|_| conversion_error())?;
+    // `fields` is an object: `{"scopes":...}`; the header and claims go in front of its members.
+    let members = fields.get(1..).unwrap_or("}");
+    let text = format!(r#"{{"header":{header},"claims":{claims},{members}"#);
+    js_sys::JSON::parse(&text).map_err(|_| conversion_error())
 }
 
-/// Decodes a JWT **without verifying anything** (for UIs that only display or gate on it).
-#[wasm_bindgen(js_name = decodeUnverified)]
-pub fn decode_unverified(token: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
-    let token = string_arg("token", &token)?;
+/// A verified token as a plain object (its header and claims written as JSON again).
+#[cfg(feature = "verify")]
+pub(crate) fn token_to_js(token: &crate::Token) -> Result<JsValue, JsValue> {
+    let header = serde_json::to_string(token.header()).map_err(|_| conversion_error())?;
+    let claims = serde_json::to_string(token.claims()).map_err(|_| conversion_error())?;
+    token_value(token, &header, &claims)
+}
+
+/// Decodes the JWT written into the input buffer (`len` bytes) **without verifying anything**
+/// (the package's `decodeUnverified(token, options)`): its header and claims reach JavaScript
+/// as the JSON texts the token carries, read by `JSON.parse`.
+#[wasm_bindgen(js_name = decodeInput)]
+pub fn decode_input(len: usize, options: JsValue) -> Result<JsValue, JsValue> {
     let options = decode_options(&options)?;
-    let decoded = crate::decode_unverified_with(&token, &options).map_err(|e| to_js_error(&e))?;
-    token_to_js(&decoded)
+    let decoded = exchange::with_input(len, 0, |token, _| {
+        crate::token::decode_with_texts(token, &options)
+    })?
+    .map_err(|e| to_js_error(&e))?;
+    token_value(&decoded.token, &decoded.header, &decoded.payload)
 }
 
 /// Parses an OAuth2 token endpoint response (RFC 6749 §5.1; §5.2 errors are thrown). `requested`

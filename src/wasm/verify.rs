@@ -1,22 +1,24 @@
-//! Signature verification in JavaScript: the `Verifier` and `Authorization` classes and
-//! `Policy.authorize`.
+//! Signature verification in JavaScript: the Rust half of the package's `Verifier` (keys, token,
+//! header, claims, HMAC) and of `Policy.authorize`; the package's `api/verify.js` has the
+//! platform's WebCrypto verify RSA, ECDSA and EdDSA signatures and keeps the verified-token cache.
 
 use crate::prelude::*;
-use core::cell::RefCell;
 
-use js_sys::Object;
 use wasm_bindgen::prelude::*;
 
 use super::args::{
     bytes_arg, decode_options, get, invalid_argument, is_absent, json_text_arg, now_from,
-    optional_seconds, optional_string_arg, string_arg, string_list,
+    optional_seconds, optional_string_arg, string_arg, string_list, uint8_array_arg,
 };
+use super::exchange;
 use super::policy::{JsGrant, JsPolicy};
 use super::tokens::token_to_js;
-use super::{nullable_string, set, to_js_error, to_plain};
+use super::{to_js_error, to_plain};
+use crate::http::authorize::find_token;
+use crate::verify::keys::signature_mismatch;
+use crate::verify::Pending;
 use crate::{
-    Algorithm, Authorization, Error, ErrorCode, KeySet, RequestParts, TokenCache, Verifier,
-    VerifyOptions,
+    Algorithm, Error, ErrorCode, KeySet, RequestParts, Token, TokenSource, Verifier, VerifyOptions,
 };
 
 /// The ways to give keys; exactly one of them.
@@ -96,157 +98,316 @@ fn verify_options(options: &JsValue) -> Result<VerifyOptions, JsValue> {
     Ok(verify)
 }
 
-/// Verifies JWT access tokens with fixed keys and options (JavaScript class `Verifier`).
-#[wasm_bindgen(js_name = Verifier)]
-pub struct JsVerifier {
+/// The Rust half of the package's `Verifier` (JavaScript class `VerifierCore`): it parses and
+/// checks the keys, the token, its header and its claims, and verifies HMAC signatures; RSA,
+/// ECDSA and EdDSA signatures are verified by the platform's WebCrypto, on exactly the signing
+/// input and signature [`begin`](Self::begin) extracted, with the key [`key_jwk`](Self::key_jwk)
+/// gives. The package's `Verifier` (`api/verify.js`) drives the two halves and keeps the cache.
+#[wasm_bindgen(js_name = VerifierCore)]
+pub struct JsVerifierCore {
     inner: Verifier,
-    cache: Option<RefCell<TokenCache>>,
 }
 
-impl JsVerifier {
-    /// Verifies through the cache when there is one.
-    fn verify_now(&self, token: &str, now: u64) -> Result<crate::Token, Error> {
-        match self.cache.as_ref().map(RefCell::try_borrow_mut) {
-            Some(Ok(mut cache)) => cache.verify_at(&self.inner, token, now),
-            _ => self.inner.verify_at(token, now),
-        }
-    }
+/// A verification waiting for its signature check (JavaScript class `PendingSignature`).
+#[wasm_bindgen(js_name = PendingSignature)]
+pub struct JsPendingSignature {
+    pending: Pending<'static>,
+    /// Whether Rust already verified the signature (HMAC).
+    checked: bool,
+    /// A detached signature (`verifySignature`): no token to finish.
+    detached: bool,
 }
 
-#[wasm_bindgen(js_class = Verifier)]
-impl JsVerifier {
+/// A verified token (JavaScript class `VerifiedToken`): kept by the package's cache so that a hit
+/// re-checks the time-dependent claims in Rust without parsing anything again.
+#[wasm_bindgen(js_name = VerifiedToken)]
+pub struct JsVerifiedToken {
+    token: Token,
+    verifier: u64,
+    valid_until: Option<u64>,
+}
+
+#[wasm_bindgen(js_class = VerifierCore)]
+impl JsVerifierCore {
     /// Parses the keys and options once. Options use jose's names: `algorithms` (required),
     /// `issuer`, `audience`, `clockTolerance`, `maxTokenAge` (seconds), `typ`,
-    /// `requiredClaims`, plus `maxSize`, `scopeClaim` and `cacheSize` (how many verified
-    /// tokens to remember, never past their `exp`; default 0: no cache).
+    /// `requiredClaims`, plus `maxSize` and `scopeClaim`.
     #[wasm_bindgen(constructor)]
-    pub fn new(keys: JsValue, options: JsValue) -> Result<JsVerifier, JsValue> {
+    pub fn new(keys: JsValue, options: JsValue) -> Result<JsVerifierCore, JsValue> {
         let keys = key_set(&keys)?;
-        let cache = optional_seconds("cacheSize", &get(&options, "cacheSize")?)?
-            .filter(|&size| size > 0)
-            .map(|size| RefCell::new(TokenCache::new(usize::try_from(size).unwrap_or(usize::MAX))));
         let options = verify_options(&options)?;
         Verifier::new(keys, options)
-            .map(|inner| JsVerifier { inner, cache })
+            .map(|inner| JsVerifierCore { inner })
             .map_err(|e| to_js_error(&e))
     }
 
-    /// Verifies a token; `options.currentDate` (a `Date`) fixes the clock.
-    pub fn verify(&self, token: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
-        let token = string_arg("token", &token)?;
-        let now = now_from(&options)?;
-        let verified = self.verify_now(&token, now).map_err(|e| to_js_error(&e))?;
-        token_to_js(&verified)
+    /// Everything before the signature's arithmetic, for the token written into the input
+    /// buffer (`len` bytes): size, structure, header, key selection by `kid`, the signature's
+    /// encoding and length (and Ed25519 strictness); an HMAC signature is verified here. Throws
+    /// the token's problem.
+    #[wasm_bindgen(js_name = beginInput)]
+    pub fn begin_input(&self, len: usize) -> Result<JsPendingSignature, JsValue> {
+        exchange::with_input(len, 0, |token, _| {
+            let pending = self.inner.begin(token)?;
+            let checked = !self.inner.keys().key(pending.key)?.is_asymmetric();
+            if checked {
+                self.inner.check_pending(&pending)?;
+            }
+            Ok(JsPendingSignature {
+                pending: pending.into_owned(),
+                checked,
+                detached: false,
+            })
+        })?
+        .map_err(|e: Error| to_js_error(&e))
     }
 
-    /// How many verified tokens the cache holds (0 without a cache).
-    #[wasm_bindgen(getter, js_name = cachedTokens)]
-    pub fn cached_tokens(&self) -> usize {
-        self.cache
-            .as_ref()
-            .and_then(|cache| cache.try_borrow().ok().map(|c| c.len()))
-            .unwrap_or(0)
+    /// Everything before the arithmetic of a detached signature over `message` with the key a
+    /// token naming `kid` and `algorithm` would get (`algorithm` must be allowed); HMAC is
+    /// verified here. The package's `Verifier.verifySignature`.
+    #[wasm_bindgen(js_name = beginSignature)]
+    pub fn begin_signature(
+        &self,
+        algorithm: JsValue,
+        kid: JsValue,
+        message: JsValue,
+        signature: JsValue,
+    ) -> Result<JsPendingSignature, JsValue> {
+        let alg =
+            Algorithm::parse(&string_arg("algorithm", &algorithm)?).map_err(|e| to_js_error(&e))?;
+        let kid = optional_string_arg("kid", &kid)?;
+        let message = uint8_array_arg("message", &message)?;
+        let signature = uint8_array_arg("signature", &signature)?;
+        let pending = self
+            .inner
+            .begin_detached(alg, kid.as_deref(), &message, &signature)
+            .map_err(|e| to_js_error(&e))?;
+        let checked = !self
+            .inner
+            .keys()
+            .key(pending.key)
+            .map_err(|e| to_js_error(&e))?
+            .is_asymmetric();
+        if checked {
+            self.inner
+                .check_pending(&pending)
+                .map_err(|e| to_js_error(&e))?;
+        }
+        Ok(JsPendingSignature {
+            pending: pending.into_owned(),
+            checked,
+            detached: true,
+        })
     }
 
-    /// Forgets every cached token.
-    #[wasm_bindgen(js_name = clearCache)]
-    pub fn clear_cache(&self) {
-        if let Some(Ok(mut cache)) = self.cache.as_ref().map(RefCell::try_borrow_mut) {
-            cache.clear();
+    /// Ends a detached verification: throws `invalid_signature` unless the signature verified
+    /// (in Rust, or by the platform: `signature_valid`).
+    #[wasm_bindgen(js_name = finishSignature)]
+    pub fn finish_signature(
+        &self,
+        pending: JsPendingSignature,
+        signature_valid: bool,
+    ) -> Result<(), JsValue> {
+        if pending.checked || signature_valid {
+            Ok(())
+        } else {
+            Err(to_js_error(&signature_mismatch()))
         }
     }
+
+    /// Ends a verification: `signature_valid` is the platform's answer (ignored when Rust checked
+    /// the signature), then the claims are checked at `now` (unix seconds).
+    pub fn finish(
+        &self,
+        pending: JsPendingSignature,
+        signature_valid: bool,
+        now: f64,
+    ) -> Result<JsVerifiedToken, JsValue> {
+        if pending.detached {
+            return Err(to_js_error(&Error::new(
+                ErrorCode::InvalidArgument,
+                "a detached signature has no token to finish",
+            )));
+        }
+        if !pending.checked && !signature_valid {
+            return Err(to_js_error(&signature_mismatch()));
+        }
+        let token = self
+            .inner
+            .finish(pending.pending, seconds(now))
+            .map_err(|e| to_js_error(&e))?;
+        let valid_until = self.inner.cacheable_until(&token);
+        Ok(JsVerifiedToken {
+            token,
+            verifier: self.inner.id(),
+            valid_until,
+        })
+    }
+
+    /// Checks a verified token's time-dependent claims (`exp`, `nbf`, `iat`, maximum age) again
+    /// at `now`, for a cache hit: throws as a fresh verification would.
+    pub fn recheck(&self, verified: &JsVerifiedToken, now: f64) -> Result<(), JsValue> {
+        if verified.verifier != self.inner.id() {
+            return Err(to_js_error(&Error::new(
+                ErrorCode::InvalidArgument,
+                "this token was verified by another verifier",
+            )));
+        }
+        self.inner
+            .check_claims(&verified.token, seconds(now))
+            .map_err(|e| to_js_error(&e))
+    }
+
+    /// The public key at `index` as a JWK for `crypto.subtle.importKey` (`null` for an HMAC
+    /// secret, which never leaves Rust).
+    #[wasm_bindgen(js_name = keyJwk)]
+    pub fn key_jwk(&self, index: usize) -> Result<JsValue, JsValue> {
+        match self
+            .inner
+            .keys()
+            .get(index)
+            .and_then(|key| key.public_jwk())
+        {
+            Some(jwk) => to_plain(&jwk),
+            None => Ok(JsValue::NULL),
+        }
+    }
+}
+
+#[wasm_bindgen(js_class = PendingSignature)]
+impl JsPendingSignature {
+    /// The token's algorithm (`RS256`, ...).
+    #[wasm_bindgen(getter)]
+    pub fn algorithm(&self) -> String {
+        self.pending.alg.as_str().into()
+    }
+
+    /// The index of the key that must verify the signature.
+    #[wasm_bindgen(getter, js_name = keyIndex)]
+    pub fn key_index(&self) -> usize {
+        self.pending.key
+    }
+
+    /// Whether the signature was already verified in Rust (HMAC): no platform check is needed.
+    #[wasm_bindgen(getter)]
+    pub fn checked(&self) -> bool {
+        self.checked
+    }
+
+    /// The bytes the signature covers (`header.payload`).
+    #[wasm_bindgen(getter, js_name = signingInput)]
+    pub fn signing_input(&self) -> js_sys::Uint8Array {
+        js_sys::Uint8Array::from(&self.pending.signing_input[..])
+    }
+
+    /// The signature's bytes, in the form WebCrypto verifies (ECDSA: `r || s`).
+    #[wasm_bindgen(getter)]
+    pub fn signature(&self) -> js_sys::Uint8Array {
+        js_sys::Uint8Array::from(&self.pending.signature[..])
+    }
+}
+
+#[wasm_bindgen(js_class = VerifiedToken)]
+impl JsVerifiedToken {
+    /// The token as a plain object (`header`, `claims`, `scopes`, `subject`, ...).
+    pub fn value(&self) -> Result<JsValue, JsValue> {
+        token_to_js(&self.token)
+    }
+
+    /// Until when (unix seconds, exclusive) a cache may answer for this token: `exp`, or the end
+    /// of the maximum age when earlier; `-1` for a token without `exp`, which is never cached.
+    #[wasm_bindgen(getter, js_name = validUntil)]
+    pub fn valid_until(&self) -> f64 {
+        self.valid_until.map_or(-1.0, |until| until as f64)
+    }
+}
+
+/// A unix time in seconds from JavaScript (finite and non-negative: the package reads it from a
+/// checked `Date` or `Date.now()`); anything else reads as 0.
+fn seconds(now: f64) -> u64 {
+    if now.is_finite() && now >= 0.0 {
+        now as u64
+    } else {
+        0
+    }
+}
+
+/// The unix time in seconds of `options.currentDate` (a `Date`), or of the JavaScript clock.
+#[wasm_bindgen(js_name = clockSeconds)]
+pub fn clock_seconds(options: JsValue) -> Result<f64, JsValue> {
+    now_from(&options).map(|now| now as f64)
+}
+
+/// Finds the bearer token of the request whose target (`target_len` bytes) and, when
+/// `has_authorization`, `Authorization` header (`authorization_len` bytes) were written into the
+/// input buffer. Throws `token_missing` when there is none, `invalid_request` for a malformed
+/// one. Writes into the output buffer: the source (0 header, 1 query), then where the token is:
+/// `[1, start, end]` when it is `authorization.slice(start, end)` in JavaScript (an ASCII header:
+/// no copy), else `[0, 0, 0]` and the token's bytes.
+#[wasm_bindgen(js_name = requestTokenInput)]
+pub fn request_token_input(
+    target_len: usize,
+    authorization_len: usize,
+    has_authorization: bool,
+) -> Result<usize, JsValue> {
+    let found = exchange::with_input(target_len, authorization_len, |target, authorization| {
+        let mut request = RequestParts::new("GET", target);
+        if has_authorization {
+            request.authorization = Some(authorization);
+        }
+        find_token(&request).map(|found| {
+            let slice = match found.source() {
+                TokenSource::Header => header_slice(authorization, found.token()),
+                TokenSource::Query => None,
+            };
+            (found, slice)
+        })
+    })?
+    .map_err(|e| to_js_error(&e))?;
+    let source = u32::from(found.0.source() == TokenSource::Query);
+    match found.1 {
+        Some((start, end)) => exchange::write_words(&[source, 1, start, end], &[]),
+        None => exchange::write_words(&[source, 0, 0, 0], found.0.token().as_bytes()),
+    }
+}
+
+/// Where `token` ends the (trimmed) header, as UTF-16 offsets, when everything up to it is ASCII
+/// (so byte and UTF-16 offsets agree).
+fn header_slice(authorization: &str, token: &str) -> Option<(u32, u32)> {
+    let end = authorization.trim_end_matches([' ', '\t']).len();
+    let start = end.checked_sub(token.len())?;
+    let prefix = authorization.get(..end)?;
+    (prefix.is_ascii() && prefix.get(start..) == Some(token))
+        .then(|| Some((u32::try_from(start).ok()?, u32::try_from(end).ok()?)))
+        .flatten()
 }
 
 #[wasm_bindgen(js_class = Policy)]
 impl JsPolicy {
-    /// Authorizes a request: finds the bearer token in `authorization` or the target's query,
-    /// verifies it, checks query transport and decides. Returns an `Authorization` (`decision`,
-    /// `token`, `grant`, `source`, `subject`, `clientId`, `scopes`); token problems are thrown.
-    pub fn authorize(
+    /// The end of `authorize`, once the request's token is verified: the grant, where the token
+    /// may travel (throws `token_in_query_not_allowed`), and the decision for the method and
+    /// target written into the input buffer, written into the output buffer. Returns the grant.
+    #[wasm_bindgen(js_name = authorizeInput)]
+    pub fn authorize_input(
         &self,
-        method: JsValue,
-        target: JsValue,
-        authorization: JsValue,
-        verifier: &JsVerifier,
-        options: JsValue,
-    ) -> Result<JsAuthorization, JsValue> {
-        let method = string_arg("method", &method)?;
-        let target = string_arg("target", &target)?;
-        let authorization = optional_string_arg("authorization", &authorization)?;
-        let now = now_from(&options)?;
-        let mut request = RequestParts::new(&method, &target);
-        request.authorization = authorization.as_deref();
-        let result = self
-            .inner
-            .authorize_with(&request, |token| verifier.verify_now(token, now))
+        method_len: usize,
+        target_len: usize,
+        from_query: bool,
+        verified: &JsVerifiedToken,
+    ) -> Result<JsGrant, JsValue> {
+        let source = if from_query {
+            TokenSource::Query
+        } else {
+            TokenSource::Header
+        };
+        let (grant, decision, rule) =
+            exchange::with_input(method_len, target_len, |method, target| {
+                let request = RequestParts::new(method, target);
+                self.inner
+                    .authorize_verified(&request, source, &verified.token)
+            })?
             .map_err(|e| to_js_error(&e))?;
-        Ok(JsAuthorization { inner: result })
-    }
-}
-
-/// The result of `Policy.authorize` (JavaScript class `Authorization`). Its parts are
-/// converted for JavaScript when read, so an edge worker that reads only `decision` and
-/// `subject` never pays for building the token's claims object.
-#[wasm_bindgen(js_name = Authorization)]
-pub struct JsAuthorization {
-    inner: Authorization,
-}
-
-#[wasm_bindgen(js_class = Authorization)]
-impl JsAuthorization {
-    /// The endpoint decision, as a plain object (a new one on each read).
-    #[wasm_bindgen(getter)]
-    pub fn decision(&self) -> Result<JsValue, JsValue> {
-        to_plain(&self.inner.decision)
-    }
-
-    /// The verified token, as a plain object (a new one on each read).
-    #[wasm_bindgen(getter)]
-    pub fn token(&self) -> Result<JsValue, JsValue> {
-        token_to_js(&self.inner.token)
-    }
-
-    /// The token's scopes under the policy.
-    #[wasm_bindgen(getter)]
-    pub fn grant(&self) -> JsGrant {
-        JsGrant::from_core(self.inner.grant.clone())
-    }
-
-    /// Where the token travelled: `"header"` or `"query"`.
-    #[wasm_bindgen(getter)]
-    pub fn source(&self) -> String {
-        match self.inner.source {
-            crate::TokenSource::Header => "header".into(),
-            crate::TokenSource::Query => "query".into(),
-        }
-    }
-
-    /// The token's `sub`.
-    #[wasm_bindgen(getter)]
-    pub fn subject(&self) -> JsValue {
-        nullable_string(self.inner.token.subject())
-    }
-
-    /// The token's `client_id`.
-    #[wasm_bindgen(getter, js_name = clientId)]
-    pub fn client_id(&self) -> JsValue {
-        nullable_string(self.inner.token.client_id())
-    }
-
-    /// The granted scopes (roles and `implies` expanded), sorted.
-    #[wasm_bindgen(getter)]
-    pub fn scopes(&self) -> Vec<String> {
-        self.inner.grant.granted().to_vec()
-    }
-
-    /// Everything as one plain object: `{ decision, token, grant, source }`.
-    #[wasm_bindgen(js_name = toJSON)]
-    pub fn to_json(&self) -> Result<JsValue, JsValue> {
-        let out = Object::new();
-        set(&out, "decision", &self.decision()?);
-        set(&out, "token", &self.token()?);
-        set(&out, "grant", &to_plain(&self.inner.grant)?);
-        set(&out, "source", &JsValue::from_str(&self.source()));
-        Ok(out.into())
+        exchange::write_decision(&self.inner, &decision, rule)?;
+        Ok(JsGrant::from_core(grant))
     }
 }

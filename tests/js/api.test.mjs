@@ -86,7 +86,7 @@ test('policy files are strict: a repeated key or a lower-case method is refused 
     e.problems[0].code === 'invalid_method' && e.problems[0].pointer === '/rules/0/methods/0' && /case-sensitive/.test(e.problems[0].message));
 });
 
-test('bad input from JS is a ScopegateError with a code, never a trap', () => {
+test('bad input from JS is a ScopegateError with a code, never a trap', async () => {
   const policy = new Policy(banking);
   const grant = policy.expand([]);
   const cases = [
@@ -115,13 +115,14 @@ test('bad input from JS is a ScopegateError with a code, never a trap', () => {
     [() => policy.decide('GET', '/x', {}), 'invalid_argument'],
     [() => policy.allows('GET', '/x', policy), 'invalid_argument'],
     [() => policy.allowedRules(null), 'invalid_argument'],
-    [() => policy.authorize('GET', '/x', null, grant), 'invalid_argument'],
     [() => scopegate.Session.fromJwt(grant, 'a.b.c'), 'invalid_argument'],
     [() => { const freed = policy.expand('read_only'); freed.free(); policy.allows('GET', '/x', freed); }, 'invalid_argument'],
   ];
   for (const [call, code] of cases) {
     assert.throws(call, (e) => e instanceof ScopegateError && e.code === code, `expected ${code}: ${call}`);
   }
+  // authorize is async: its argument problems reject.
+  await assert.rejects(policy.authorize('GET', '/x', null, grant), (e) => e instanceof ScopegateError && e.code === 'invalid_argument');
   assert.equal(policy.decide('GET', 'x'.repeat(1 << 20), grant).reason, 'invalid_path');
   // Keys described two ways at once are ambiguous: refused, whichever pair.
   for (const keys of [{ secret: 'x'.repeat(40), jwk: { kty: 'oct', k: 'AA' } }, { pem: 'x', jwks: '{}' }]) {
@@ -140,11 +141,14 @@ test('verification uses jose names and an injectable clock', async () => {
   const input = `${b64url({ alg: 'HS256', typ: 'at+jwt' })}.${b64url({ iss: 'https://issuer', scope: 'read_only', exp: 2000, iat: 1000 })}`;
   const jwt = `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`;
   const verifier = new scopegate.Verifier({ secret }, { algorithms: ['HS256'], issuer: 'https://issuer', typ: 'at+jwt' });
-  const token = verifier.verify(jwt, { currentDate: new Date(1500 * 1000) });
+  const pending = verifier.verify(jwt, { currentDate: new Date(1500 * 1000) });
+  assert.ok(pending instanceof Promise, 'verify returns a Promise, as jose');
+  const token = await pending;
   assert.deepEqual([token.scopes, token.expiresAt, token.issuer], [['read_only'], 2000, 'https://issuer']);
-  assert.throws(() => verifier.verify(jwt), (e) => e.code === 'token_expired');
+  assert.ok(Object.isFrozen(token) && Object.isFrozen(token.claims) && Object.isFrozen(token.scopes));
+  await assert.rejects(verifier.verify(jwt), (e) => e.code === 'token_expired');
   const policy = new Policy(banking);
-  const result = policy.authorize('GET', '/wallets', `Bearer ${jwt}`, verifier, { currentDate: new Date(1500 * 1000) });
+  const result = await policy.authorize('GET', '/wallets', `Bearer ${jwt}`, verifier, { currentDate: new Date(1500 * 1000) });
   assert.equal(result.decision.data, 'own');
   assert.equal(result.source, 'header');
   assert.deepEqual([result.subject, result.clientId, result.scopes], [token.subject, null, ['read_only']]);
@@ -212,4 +216,94 @@ test('classes free their Rust state with free() or Symbol.dispose', () => {
   assert.equal(scopegate.wasmMemoryBytes(), before);
   policy.free();
   assert.throws(() => policy.name, (e) => e.code === 'invalid_argument' && /Policy was freed/.test(e.message));
+});
+
+// RS256 and Ed25519 tokens signed with fresh node:crypto keys.
+async function signedTokens() {
+  const { generateKeyPairSync, sign } = await import('node:crypto');
+  const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const ed = generateKeyPairSync('ed25519');
+  const jwt = (alg, key, claims) => {
+    const input = `${b64url({ alg, typ: 'at+jwt' })}.${b64url(claims)}`;
+    const digest = alg === 'RS256' ? 'sha256' : null;
+    return `${input}.${sign(digest, Buffer.from(input), key).toString('base64url')}`;
+  };
+  return {
+    rsaPem: rsa.publicKey.export({ type: 'spki', format: 'pem' }),
+    edPem: ed.publicKey.export({ type: 'spki', format: 'pem' }),
+    rs256: (claims) => jwt('RS256', rsa.privateKey, claims),
+    eddsa: (claims) => jwt('EdDSA', ed.privateKey, claims),
+    signEd: (message) => sign(null, message, ed.privateKey),
+  };
+}
+
+test('WebCrypto verifies RSA and EdDSA; the cache shares frozen tokens, expires at exp and evicts the oldest', async () => {
+  const keys = await signedTokens();
+  const at = (seconds) => ({ currentDate: new Date(seconds * 1000) });
+  const verifier = new scopegate.Verifier({ pem: keys.rsaPem }, { algorithms: ['RS256'], cacheSize: 2 });
+  const first = keys.rs256({ sub: 'u-1', scope: 'read_only', exp: 2000 });
+  const token = await verifier.verify(first, at(1000));
+  assert.deepEqual([token.subject, token.scopes], ['u-1', ['read_only']]);
+  assert.equal(verifier.cachedTokens, 1);
+  assert.equal(await verifier.verify(first, at(1500)), token, 'a hit returns the same frozen object');
+  // A hit still checks the time: at exp the entry is dropped and the token refused.
+  await assert.rejects(verifier.verify(first, at(2000)), (e) => e.code === 'token_expired');
+  assert.equal(verifier.cachedTokens, 0);
+  // A tampered signature is refused by WebCrypto and never cached.
+  const [head, body, signature] = keys.rs256({ sub: 'u-2', exp: 2000 }).split('.');
+  const forged = `${head}.${b64url({ sub: 'admin', exp: 2000 })}.${signature}`;
+  await assert.rejects(verifier.verify(forged, at(1000)), (e) => e.code === 'invalid_signature');
+  assert.equal(verifier.cachedTokens, 0);
+  // Three tokens through a cache of two: the oldest goes; concurrent verifications of one token
+  // leave one entry; memory stays as it was once every entry is freed.
+  const tokens = [1, 2, 3].map((n) => keys.rs256({ sub: `u-${n}`, scope: n === 2 ? 'read_all' : 'read_only', exp: 2000 }));
+  await Promise.all([tokens[0], tokens[0], tokens[1], tokens[1]].map((t) => verifier.verify(t, at(1000))));
+  assert.equal(verifier.cachedTokens, 2);
+  await verifier.verify(tokens[2], at(1000));
+  assert.equal(verifier.cachedTokens, 2);
+  // authorize under concurrency: decisions come from the right tokens even as entries are evicted.
+  const policy = new Policy(banking);
+  const results = await Promise.all(tokens.concat(tokens).map((t) => policy.authorize('GET', '/wallets', `Bearer ${t}`, verifier, at(1000))));
+  assert.deepEqual(results.map((r) => r.subject), ['u-1', 'u-2', 'u-3', 'u-1', 'u-2', 'u-3']);
+  assert.deepEqual(results.map((r) => [r.decision.allowed, r.decision.data]), [[true, 'own'], [true, 'all'], [true, 'own'], [true, 'own'], [true, 'all'], [true, 'own']]);
+  for (const r of results) r.free();
+  verifier.clearCache();
+  assert.equal(verifier.cachedTokens, 0);
+  const before = scopegate.wasmMemoryBytes();
+  for (let i = 0; i < 200; i += 1) await verifier.verify(tokens[i % 3], at(1000));
+  verifier.clearCache();
+  assert.equal(scopegate.wasmMemoryBytes(), before);
+  verifier.free();
+  await assert.rejects(verifier.verify(first, at(1000)), (e) => e.code === 'invalid_argument' && /freed/.test(e.message));
+  policy.free();
+  // EdDSA, and a detached signature with the verifier's key.
+  const ed = new scopegate.Verifier({ pem: keys.edPem }, { algorithms: ['EdDSA'] });
+  assert.equal((await ed.verify(keys.eddsa({ sub: 'e', exp: 2000 }), at(1000))).subject, 'e');
+  const message = new TextEncoder().encode('a detached message');
+  await ed.verifySignature('EdDSA', message, keys.signEd(message));
+  await assert.rejects(ed.verifySignature('EdDSA', new TextEncoder().encode('another'), keys.signEd(message)), (e) => e.code === 'invalid_signature');
+  await assert.rejects(ed.verifySignature('RS256', message, keys.signEd(message)), (e) => e.code === 'algorithm_not_allowed');
+  ed.free();
+});
+
+test('a platform whose WebCrypto lacks Ed25519 refuses EdDSA tokens with algorithm_not_allowed', async () => {
+  const keys = await signedTokens();
+  const subtle = globalThis.crypto.subtle;
+  const importKey = subtle.importKey;
+  subtle.importKey = function (format, key, algorithm, ...rest) {
+    if (algorithm?.name === 'Ed25519') return Promise.reject(new DOMException('Unrecognized name.', 'NotSupportedError'));
+    return importKey.call(this, format, key, algorithm, ...rest);
+  };
+  try {
+    const verifier = new scopegate.Verifier({ pem: keys.edPem }, { algorithms: ['EdDSA'] });
+    const jwt = keys.eddsa({ sub: 'e', exp: 2000 });
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      await assert.rejects(verifier.verify(jwt, { currentDate: new Date(1000 * 1000) }), (e) =>
+        e instanceof ScopegateError && e.code === 'algorithm_not_allowed' && /cannot verify EdDSA/.test(e.message) && e.cause?.name === 'NotSupportedError');
+    }
+    verifier.free();
+  } finally {
+    delete subtle.importKey;
+  }
+  assert.equal(subtle.importKey, importKey);
 });

@@ -15,7 +15,7 @@ full.initializeSync(new WebAssembly.Module(readFileSync(require.resolve('scopega
 const policy = new full.Policy(policyJson);
 assert.deepEqual(policy.decide('GET', '/x/7', policy.expand('a')).params, { id: '7' });
 const verifier = new full.Verifier({ secret: 'x'.repeat(32) }, { algorithms: ['HS256'] });
-assert.throws(() => verifier.verify('a.b.c', {}), (e) => e instanceof full.ScopegateError && e.code === 'malformed_token');
+await assert.rejects(verifier.verify('a.b.c', {}), (e) => e instanceof full.ScopegateError && e.code === 'malformed_token');
 
 const lite = await import('scopegate/lite/slim');
 assert.throws(() => new lite.Policy(policyJson), (e) => e.code === 'not_initialized');

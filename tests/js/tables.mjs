@@ -6,4 +6,4 @@ import { runTables } from './run-tables.js';
 
 const root = process.argv[2];
 const scopegate = await import(process.argv[3] === 'lite' ? 'scopegate/lite' : 'scopegate');
-console.log(runTables(scopegate, loadTables(root)));
+console.log(await runTables(scopegate, loadTables(root)));

@@ -85,7 +85,7 @@ const options: VerifyOptions = { algorithms: ['HS256'], issuer: 'https://issuer'
   using verifier = new Verifier({ secret: 'a-test-secret-of-at-least-32-bytes!!' }, options);
   using policy = new Policy(doc);
   try {
-    const auth: Authorization = policy.authorize('GET', '/items/1', 'Bearer a.b.c', verifier, { currentDate: new Date(0) });
+    const auth: Authorization = await policy.authorize('GET', '/items/1', 'Bearer a.b.c', verifier, { currentDate: new Date(0) });
     void auth.source;
     check(false, 'a bad token throws');
   } catch (e) {

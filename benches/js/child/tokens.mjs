@@ -26,7 +26,7 @@ async function verifier(lib, alg) {
   if (lib === 'scopegate') {
     const { Verifier } = await import('scopegate');
     const v = new Verifier({ jwk: jwkFor(alg) }, { algorithms: [alg], ...claims });
-    return { sync: true, verify: (t) => v.verify(t, { currentDate }).claims };
+    return { sync: false, verify: async (t) => (await v.verify(t, { currentDate })).claims };
   }
   const jose = await import('jose');
   const key = await jose.importJWK(jwkFor(alg), alg); // imported once: a CryptoKey, jose's fastest form
@@ -51,13 +51,13 @@ async function decoder(lib) {
 async function cachedVerifier(alg) {
   const { Verifier } = await import('scopegate');
   const v = new Verifier({ jwk: jwkFor(alg) }, { algorithms: [alg], ...claims, cacheSize: 1024 });
-  return { sync: true, verify: (t) => v.verify(t, { currentDate }).claims };
+  return { sync: false, verify: async (t) => (await v.verify(t, { currentDate })).claims };
 }
 
 /**
  * The edge path: `policy.authorize` (bearer header → cached verification → decision), reading
- * only the decision, as guard() does. `verify` returns `exp` from the token so the loop below
- * works unchanged.
+ * only the decision, as guard() does. `verify` resolves to `{ exp }` so the loop below works
+ * unchanged.
  */
 async function cachedAuthorizer(alg) {
   const { Policy, Verifier } = await import('scopegate');
@@ -65,12 +65,12 @@ async function cachedAuthorizer(alg) {
   const v = new Verifier({ jwk: jwkFor(alg) }, { algorithms: [alg], ...claims, cacheSize: 1024 });
   const exp = fixtures.claims.exp;
   return {
-    sync: true,
-    verify: (t) => {
-      const result = policy.authorize('GET', '/accounts', `Bearer ${t}`, v, { currentDate });
+    sync: false,
+    verify: async (t) => {
+      const result = await policy.authorize('GET', '/accounts', `Bearer ${t}`, v, { currentDate });
       const { decision } = result;
       result.free(); // as guard() does: no work left for the finalizer
-      return decision ? exp : 0;
+      return { exp: decision ? exp : 0 };
     },
   };
 }

@@ -4,7 +4,7 @@
 // newline; the lite build, without a Verifier, answers as `tables_json lite`). `data` is
 // { decisions: [{ name, policy, cases }], grants: [{ policy, requested, allowed }],
 // invalidPolicies: [text], tokens: tests/tables/tokens.json }.
-export function runTables(scopegate, data) {
+export async function runTables(scopegate, data) {
   const decisions = {};
   for (const { name, policy: text, cases } of data.decisions) {
     const policy = new scopegate.Policy(text);
@@ -54,24 +54,33 @@ export function runTables(scopegate, data) {
   if (scopegate.Verifier) {
     const verifiers = Object.fromEntries(Object.entries(data.tokens.verifiers)
       .map(([name, { keys, options }]) => [name, new scopegate.Verifier(keys, options)]));
-    tokens.verify = data.tokens.verify.map(({ verifier, token, now }) => {
+    tokens.verify = [];
+    for (const { verifier, token, now } of data.tokens.verify) {
       try {
-        return accepted(verifiers[verifier].verify(token, { currentDate: new Date((now ?? data.tokens.now) * 1000) }));
+        tokens.verify.push(accepted(await verifiers[verifier].verify(token, { currentDate: new Date((now ?? data.tokens.now) * 1000) })));
       } catch (error) {
-        return refused(error);
+        tokens.verify.push(refused(error));
+      }
+    }
+    for (const verifier of Object.values(verifiers)) verifier.free();
+    tokens.refused_keys = data.tokens.refused_keys.map(({ keys, options }) => {
+      try {
+        new scopegate.Verifier(keys, options).free();
+        return 'loaded';
+      } catch (error) {
+        return error.code;
       }
     });
-    for (const verifier of Object.values(verifiers)) verifier.free();
   }
   return JSON.stringify({ decisions, grants, invalid_policies: invalidPolicies, tokens });
 }
 
 // For the pages: runs the tables and shows the JSON (or the error) in <pre id="result">, then
 // sets data-done on <body> so the test driver knows when to read it.
-export function showTables(scopegate, data) {
+export async function showTables(scopegate, data) {
   const pre = document.getElementById('result');
   try {
-    pre.textContent = runTables(scopegate, data);
+    pre.textContent = await runTables(scopegate, data);
   } catch (e) {
     pre.textContent = `ERROR ${e && e.code ? e.code + ': ' : ''}${e && e.stack ? e.stack : e}`;
   }

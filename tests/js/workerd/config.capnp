@@ -23,6 +23,8 @@ const worker :Workerd.Worker = (
     (name = "node_modules/scopegate/full/edge.js", esModule = embed "../../node_modules/scopegate/full/edge.js"),
     (name = "node_modules/scopegate/full/checks.js", esModule = embed "../../node_modules/scopegate/full/checks.js"),
     (name = "node_modules/scopegate/full/ready.js", esModule = embed "../../node_modules/scopegate/full/ready.js"),
+    (name = "node_modules/scopegate/full/exchange.js", esModule = embed "../../node_modules/scopegate/full/exchange.js"),
+    (name = "node_modules/scopegate/full/verify.js", esModule = embed "../../node_modules/scopegate/full/verify.js"),
     (name = "node_modules/scopegate/errors.js", esModule = embed "../../node_modules/scopegate/errors.js"),
     (name = "node_modules/scopegate/full/scopegate_bg.wasm", wasm = embed "../../node_modules/scopegate/full/scopegate_bg.wasm"),
   ],

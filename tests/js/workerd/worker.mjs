@@ -7,7 +7,7 @@ import { runTables } from './web/run-tables.js';
 
 export default {
   async fetch() {
-    return new Response(runTables(scopegate, tables) + '\n', {
+    return new Response((await runTables(scopegate, tables)) + '\n', {
       headers: { 'content-type': 'application/json' },
     });
   },

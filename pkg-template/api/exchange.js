@@ -1,0 +1,136 @@
+// The fast path of decisions: the method and the path are written into the module's input buffer
+// (ASCII directly, anything else with TextEncoder.encodeInto) and the answer is read from its
+// output buffer, in the layout documented in src/wasm/exchange.rs: one call with numbers, no
+// string copied through an allocation, no result object built field by field across the boundary.
+// Rules and scopes come as indexes into `ruleIds` and `scopeNames`, read once per policy.
+import * as engine from './scopegate.js';
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8', { fatal: false });
+
+let memory = null;
+let bytes = null;
+let words = null;
+let input = 0;
+let capacity = 0;
+let reasons = null;
+let dataRanges = null;
+const EMPTY = 0xffffffff;
+
+/** Byte lengths of the last request written: the method's and the path's. */
+export const written = { method: 0, path: 0 };
+
+function refreshViews() {
+  memory ??= engine.wasmMemory();
+  bytes = new Uint8Array(memory.buffer);
+  words = new Uint32Array(memory.buffer);
+}
+
+/** Writes `text` at `at` (short ASCII directly, the rest with encodeInto); the bytes written. */
+function put(text, at) {
+  const n = text.length;
+  if (n > 32) return encoder.encodeInto(text, bytes.subarray(at, input + capacity)).written;
+  for (let i = 0; i < n; i += 1) {
+    const c = text.charCodeAt(i);
+    if (c > 0x7f) {
+      return i + encoder.encodeInto(text.slice(i), bytes.subarray(at + i, input + capacity)).written;
+    }
+    bytes[at + i] = c;
+  }
+  return n;
+}
+
+/** Writes `text` into the input buffer; its length in bytes. */
+export function writeText(text) {
+  writeRequest(text, '');
+  return written.method;
+}
+
+/** Writes the method and the path into the input buffer; their lengths go to `written`. */
+export function writeRequest(method, path) {
+  // At most 3 UTF-8 bytes per UTF-16 code unit.
+  const need = (method.length + path.length) * 3;
+  // Grown past 1 MiB for one large request: given back when requests are small again.
+  if (need > capacity || (capacity > 1 << 20 && need * 4 <= capacity)) {
+    input = engine.inputBuffer(need);
+    capacity = need;
+    bytes = null;
+  }
+  if (bytes === null || bytes.byteLength === 0) refreshViews();
+  written.method = put(method, input);
+  written.path = put(path, input + written.method);
+}
+
+function text(at, length) {
+  if (length <= 48) {
+    let out = '';
+    for (let i = 0; i < length; i += 1) {
+      const c = bytes[at + i];
+      if (c > 0x7f) return decoder.decode(bytes.subarray(at, at + length));
+      out += String.fromCharCode(c);
+    }
+    return out;
+  }
+  return decoder.decode(bytes.subarray(at, at + length));
+}
+
+const namesOf = new WeakMap();
+
+/** The decision object at `address` of the output buffer, for `policy`. */
+export function readDecision(policy, address) {
+  if (bytes.byteLength === 0) refreshViews();
+  if (reasons === null) [reasons, dataRanges] = engine.decisionVocabulary();
+  let names = namesOf.get(policy);
+  if (names === undefined) {
+    names = { rules: policy.ruleIds, scopes: policy.scopeNames };
+    namesOf.set(policy, names);
+  }
+  let i = address >>> 2;
+  const head = words[i];
+  const rule = words[i + 1];
+  const missingCount = words[i + 2];
+  const paramCount = words[i + 3];
+  let at = words[i + 4];
+  const challengeLength = words[i + 5];
+  i += 6;
+  const missing = new Array(missingCount);
+  for (let k = 0; k < missingCount; k += 1) missing[k] = names.scopes[words[i + k]];
+  i += missingCount;
+  let challenge = null;
+  if (challengeLength !== EMPTY) {
+    challenge = text(at, challengeLength);
+    at += challengeLength;
+  }
+  const params = {};
+  for (let k = 0; k < paramCount; k += 1) {
+    const nameLength = words[i];
+    const valueLength = words[i + 1];
+    i += 2;
+    const name = text(at, nameLength);
+    at += nameLength;
+    // defineProperty: a parameter named __proto__ is a property, not the object's prototype.
+    Object.defineProperty(params, name, { value: text(at, valueLength), enumerable: true, writable: true, configurable: true });
+    at += valueLength;
+  }
+  return {
+    allowed: (head & 1) === 1,
+    reason: reasons[(head >>> 1) & 7],
+    rule: rule === 0 ? null : names.rules[rule - 1],
+    missing,
+    data: dataRanges[(head >>> 4) & 3],
+    params,
+    challenge,
+  };
+}
+
+/**
+ * The bearer token found by requestTokenInput (answer at `address`): `[token, source]`, the token
+ * sliced from `authorization` when it is there as written, else decoded from the output bytes.
+ */
+export function readToken(address, authorization) {
+  if (bytes.byteLength === 0) refreshViews();
+  const i = address >>> 2;
+  const source = words[i] === 1 ? 'query' : 'header';
+  const token = words[i + 1] === 1 ? authorization.slice(words[i + 2], words[i + 3]) : text(words[i + 4], words[i + 5]);
+  return [token, source];
+}

@@ -1,0 +1,332 @@
+// Verification for the full build: `Verifier` and `Policy.authorize`, both async (as jose's
+// jwtVerify). The module (VerifierCore) parses and checks the keys, the token, its header and its
+// claims, and verifies HMAC signatures; RSA, ECDSA and EdDSA signatures are verified here by the
+// platform's WebCrypto, on exactly the signing input and signature the module extracted, with the
+// key it validated (imported once into a CryptoKey and kept). The verified-token cache lives here
+// too: a hit re-checks the time-dependent claims in the module and returns the object converted
+// when the token was first verified (frozen, so every hit may share it).
+import * as engine from './scopegate.js';
+import { ScopegateError } from '../errors.js';
+import { state } from './ready.js';
+import { readDecision, readToken, writeRequest, writeText, written } from './exchange.js';
+
+const { VerifierCore } = engine;
+
+/** WebCrypto's names for each JOSE algorithm: how to import the key, how to verify. */
+const RSA_PKCS1 = (hash) => ({ key: { name: 'RSASSA-PKCS1-v1_5', hash }, verify: { name: 'RSASSA-PKCS1-v1_5' } });
+const RSA_PSS = (hash, saltLength) => ({ key: { name: 'RSA-PSS', hash }, verify: { name: 'RSA-PSS', saltLength } });
+const ECDSA = (namedCurve, hash) => ({ key: { name: 'ECDSA', namedCurve }, verify: { name: 'ECDSA', hash } });
+const ED25519 = { key: { name: 'Ed25519' }, verify: { name: 'Ed25519' } };
+const WEB_CRYPTO = {
+  RS256: RSA_PKCS1('SHA-256'),
+  RS384: RSA_PKCS1('SHA-384'),
+  RS512: RSA_PKCS1('SHA-512'),
+  PS256: RSA_PSS('SHA-256', 32),
+  PS384: RSA_PSS('SHA-384', 48),
+  PS512: RSA_PSS('SHA-512', 64),
+  ES256: ECDSA('P-256', 'SHA-256'),
+  ES384: ECDSA('P-384', 'SHA-384'),
+  EdDSA: ED25519,
+  Ed25519: ED25519,
+};
+
+function argumentError(message) {
+  return new ScopegateError(message, 'invalid_argument');
+}
+
+/** A trap inside the module (out of memory) as a ScopegateError; anything else unchanged. */
+function converted(error, label) {
+  const trap = error instanceof WebAssembly.RuntimeError || (error instanceof RangeError && /call stack/i.test(error.message));
+  if (!trap) return error;
+  const exhausted = new ScopegateError(
+    `${label}: the WebAssembly module ran out of resources (${error.message}); the objects this call used may be unusable: create them again`,
+    'resource_exhausted',
+  );
+  exhausted.cause = error;
+  return exhausted;
+}
+
+/** Unix seconds from `options.currentDate`, or the clock (the module checks the Date). */
+function clock(options) {
+  if (options === undefined || options === null) return Math.floor(Date.now() / 1000);
+  return engine.clockSeconds(options);
+}
+
+function deepFreeze(value) {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const key of Object.keys(value)) deepFreeze(value[key]);
+  }
+  return value;
+}
+
+const verifyEntry = Symbol('verifyEntry');
+
+/**
+ * Verifies JWT access tokens with fixed keys and options: `await verifier.verify(token)`.
+ * Options use jose's names: `algorithms` (required), `issuer`, `audience`, `clockTolerance`,
+ * `maxTokenAge` (seconds), `typ`, `requiredClaims`, plus `maxSize`, `scopeClaim` and `cacheSize`
+ * (how many verified tokens to remember, never past their `exp`; default 0: no cache). Keys:
+ * exactly one of `{ secret }`, `{ pem }`, `{ jwk }`, `{ jwks }`, optionally with `kid`.
+ */
+export class Verifier {
+  #core;
+  #capacity;
+  #cache = new Map();
+  #keys = new Map();
+  #freed = false;
+
+  constructor(keys, options) {
+    if (!state.ready) {
+      throw new ScopegateError(
+        'new Verifier: the WebAssembly module is not loaded yet: call initialize(source) or initializeSync(module) of scopegate/slim first',
+        'not_initialized',
+      );
+    }
+    const size = options?.cacheSize;
+    if (size !== undefined && size !== null && (typeof size !== 'number' || !Number.isInteger(size) || size < 0)) {
+      throw argumentError('cacheSize must be a whole number of tokens (0: no cache)');
+    }
+    try {
+      this.#core = new VerifierCore(keys, options);
+    } catch (error) {
+      throw converted(error, 'new Verifier');
+    }
+    this.#capacity = size ?? 0;
+  }
+
+  /**
+   * Verifies `token`: resolves to the token (`header`, `claims`, `scopes`, `subject`, ...; a
+   * frozen object) or rejects with a ScopegateError. `options.currentDate` (a Date) fixes the clock.
+   */
+  async verify(token, options) {
+    return (await this[verifyEntry](token, options)).value;
+  }
+
+  /**
+   * Verifies a detached signature over `message` (a Uint8Array; the signature in the JWS encoding,
+   * `r || s` for ECDSA) with the key a token naming `options.kid` and `algorithm` would get;
+   * `algorithm` must be one of the allowed algorithms. Resolves when it verifies; rejects with a
+   * ScopegateError (`invalid_signature`, `algorithm_not_allowed`, `key_not_found`, ...) otherwise.
+   */
+  async verifySignature(algorithm, message, signature, options) {
+    const label = 'Verifier.verifySignature';
+    if (this.#freed) throw argumentError(`${label}: this Verifier was freed (free() or using) and cannot be used`);
+    let pending;
+    try {
+      pending = this.#core.beginSignature(algorithm, options?.kid, message, signature);
+    } catch (error) {
+      throw converted(error, label);
+    }
+    const valid = pending.checked ? true : await this.#platformVerifies(pending);
+    if (this.#freed) {
+      pending.free();
+      throw argumentError(`${label}: this Verifier was freed while verifying`);
+    }
+    this.#core.finishSignature(pending, valid);
+  }
+
+  /** How many verified tokens the cache holds. */
+  get cachedTokens() {
+    return this.#cache.size;
+  }
+
+  /** Forgets every cached token. */
+  clearCache() {
+    for (const entry of this.#cache.values()) entry.handle.free();
+    this.#cache.clear();
+  }
+
+  /** Frees the module's memory for this verifier (it cannot be used afterwards). */
+  free() {
+    if (this.#freed) return;
+    this.#freed = true;
+    this.clearCache();
+    this.#core.free();
+  }
+
+  [Symbol.dispose ?? Symbol.for('Symbol.dispose')]() {
+    this.free();
+  }
+
+  /**
+   * `{ value, used }` for `token`, from the cache or verified now: `value` is the frozen token,
+   * `used` what `use(handle)` returned. The module's handle is only lent to `use`, synchronously:
+   * once this resolves, another call may have evicted and freed it.
+   */
+  async [verifyEntry](token, options, use) {
+    if (this.#freed) throw argumentError('Verifier.verify: this Verifier was freed (free() or using) and cannot be used');
+    if (typeof token !== 'string') throw argumentError(`Verifier.verify: token must be a string, not ${token === null ? 'null' : typeof token}`);
+    const now = clock(options);
+    const core = this.#core;
+    const cached = this.#cache.get(token);
+    if (cached !== undefined) {
+      if (now < cached.until) {
+        core.recheck(cached.handle, now);
+        this.#cache.delete(token);
+        this.#cache.set(token, cached);
+        return { value: cached.value, used: use?.(cached.handle) };
+      }
+      this.#cache.delete(token);
+      cached.handle.free();
+    }
+    let pending;
+    try {
+      pending = core.beginInput(writeText(token));
+    } catch (error) {
+      throw converted(error, 'Verifier.verify');
+    }
+    const valid = pending.checked ? true : await this.#platformVerifies(pending);
+    if (this.#freed) {
+      pending.free();
+      throw argumentError('Verifier.verify: this Verifier was freed while verifying');
+    }
+    let handle;
+    try {
+      handle = core.finish(pending, valid, now);
+    } catch (error) {
+      throw converted(error, 'Verifier.verify');
+    }
+    let entry;
+    try {
+      entry = { handle, value: deepFreeze(handle.value()), until: handle.validUntil };
+    } catch (error) {
+      handle.free();
+      throw converted(error, 'Verifier.verify');
+    }
+    if (this.#capacity === 0 || now >= entry.until) {
+      try {
+        return { value: entry.value, used: use?.(handle) };
+      } finally {
+        handle.free();
+      }
+    }
+    // A concurrent call may have cached the same token meanwhile: this entry replaces it.
+    const previous = this.#cache.get(token);
+    if (previous !== undefined) {
+      this.#cache.delete(token);
+      previous.handle.free();
+    } else if (this.#cache.size >= this.#capacity) {
+      const oldest = this.#cache.keys().next().value;
+      this.#cache.get(oldest).handle.free();
+      this.#cache.delete(oldest);
+    }
+    this.#cache.set(token, entry);
+    return { value: entry.value, used: use?.(handle) };
+  }
+
+  /** Whether the platform's WebCrypto verifies the pending signature (false: it does not). */
+  async #platformVerifies(pending) {
+    const algorithm = pending.algorithm;
+    const names = WEB_CRYPTO[algorithm];
+    const key = await this.#cryptoKey(pending.keyIndex, algorithm, names);
+    const signature = pending.signature;
+    const signingInput = pending.signingInput;
+    try {
+      return await globalThis.crypto.subtle.verify(names.verify, key, signature, signingInput);
+    } catch {
+      // A malformed signature for this key: WebCrypto may throw where it could answer false.
+      return false;
+    }
+  }
+
+  /** The CryptoKey for key `index` and `algorithm`, imported once. */
+  #cryptoKey(index, algorithm, names) {
+    const id = `${index}:${algorithm}`;
+    let key = this.#keys.get(id);
+    if (key === undefined) {
+      const jwk = this.#core.keyJwk(index);
+      key = Promise.resolve()
+        .then(() => globalThis.crypto.subtle.importKey('jwk', jwk, names.key, false, ['verify']))
+        .catch((cause) => {
+          this.#keys.delete(id);
+          const missing = cause?.name === 'NotSupportedError' || !globalThis.crypto?.subtle;
+          const error = missing
+            ? new ScopegateError(`this platform's WebCrypto cannot verify ${algorithm} signatures (${cause?.message ?? cause})`, 'algorithm_not_allowed')
+            : new ScopegateError(`the platform's WebCrypto refused the ${algorithm} key (${cause?.message ?? cause})`, 'invalid_key');
+          error.cause = cause;
+          throw error;
+        });
+      this.#keys.set(id, key);
+    }
+    return key;
+  }
+}
+
+/**
+ * The result of `Policy.authorize`: the endpoint `decision` (possibly a refusal for lack of
+ * scope), the verified `token` (frozen), its `grant` under the policy, where it travelled
+ * (`source`: "header" or "query"), and `subject`, `clientId`, `scopes` read from them.
+ */
+export class Authorization {
+  constructor(decision, token, grant, source) {
+    this.decision = decision;
+    this.token = token;
+    this.grant = grant;
+    this.source = source;
+  }
+
+  /** The token's `sub`, or null. */
+  get subject() {
+    return this.token.subject;
+  }
+
+  /** The token's `client_id`, or null. */
+  get clientId() {
+    return this.token.clientId;
+  }
+
+  /** The granted scopes (roles and `implies` expanded), sorted. */
+  get scopes() {
+    return this.grant.granted;
+  }
+
+  /** Frees the grant's memory in the module. */
+  free() {
+    this.grant.free();
+  }
+
+  [Symbol.dispose ?? Symbol.for('Symbol.dispose')]() {
+    this.free();
+  }
+
+  /** `{ decision, token, grant, source }` as plain data. */
+  toJSON() {
+    return { decision: this.decision, token: this.token, grant: this.grant.toJSON(), source: this.source };
+  }
+}
+
+/**
+ * Authorizes a request: finds the bearer token in `authorization` or the target's query, verifies
+ * it (through the verifier's cache), checks where it travelled and decides. Resolves to an
+ * Authorization; token problems reject with a ScopegateError (token_missing, invalid_request,
+ * token_expired, invalid_signature, token_in_query_not_allowed, ...).
+ */
+async function authorize(method, target, authorization, verifier, options) {
+  const label = 'Policy.authorize';
+  if (typeof method !== 'string') throw argumentError(`${label}: method must be a string`);
+  if (typeof target !== 'string') throw argumentError(`${label}: target must be a string`);
+  const hasAuthorization = authorization !== undefined && authorization !== null;
+  if (hasAuthorization && typeof authorization !== 'string') throw argumentError(`${label}: authorization must be a string or null`);
+  if (!(verifier instanceof Verifier)) throw argumentError(`${label}: verifier must be a Verifier`);
+  let found;
+  try {
+    writeRequest(target, hasAuthorization ? authorization : '');
+    found = readToken(engine.requestTokenInput(written.method, written.path, hasAuthorization), authorization);
+  } catch (error) {
+    throw converted(error, label);
+  }
+  // The decision is made while the verified token's handle is lent (see verifyEntry).
+  const { value, used } = await verifier[verifyEntry](found[0], options, (handle) => {
+    try {
+      writeRequest(method, target);
+      const grant = this.authorizeInput(written.method, written.path, found[1] === 'query', handle);
+      return { grant, decision: readDecision(this, engine.outputAddress()) };
+    } catch (error) {
+      throw converted(error, label);
+    }
+  });
+  return new Authorization(used.decision, value, used.grant, found[1]);
+}
+
+engine.Policy.prototype.authorize = authorize;

@@ -1,0 +1,210 @@
+//! The buffers the package's JavaScript and the module exchange hot-path data through, so that a
+//! decision is one call with numbers: the JavaScript writes the method and the path into the
+//! input buffer with `TextEncoder.encodeInto` (no allocation per call) and reads the answer from
+//! the output buffer: 32-bit words, strings as UTF-8 bytes, rules and scopes named by their index
+//! in arrays it reads once per policy (`ruleIds`, `scopeNames`).
+//!
+//! The layout of a decision in the output (`decideInput`), word by word:
+//!
+//! | word | content |
+//! |------|---------|
+//! | 0 | `allowed` (bit 0), the reason's index in [`Reason::ALL`] (bits 1-3), the data range (bits 4-5: 0 none, 1 own, 2 all) |
+//! | 1 | the deciding rule's index + 1 (0: none) |
+//! | 2 | `m`, the number of missing scopes |
+//! | 3 | `p`, the number of captured parameters |
+//! | 4 | the address of the bytes (the challenge, then each parameter's name and value) |
+//! | 5 | the challenge's length in bytes, or `u32::MAX` for none |
+//! | 6 .. 6 + m | the missing scopes' indexes in `scopeNames` |
+//! | then, per parameter | the name's length, the value's length (bytes) |
+
+use crate::prelude::*;
+use core::cell::RefCell;
+
+use wasm_bindgen::prelude::*;
+
+use super::{to_js_error, Shared};
+use crate::{DataRange, Decision, Error, ErrorCode, Policy, Reason};
+
+/// The bytes the JavaScript writes requests into.
+static INPUT: Shared<RefCell<Vec<u8>>> = Shared(RefCell::new(Vec::new()));
+
+/// The last answer written for the JavaScript to read.
+static OUTPUT: Shared<RefCell<Output>> = Shared(RefCell::new(Output {
+    words: Vec::new(),
+    bytes: Vec::new(),
+}));
+
+struct Output {
+    words: Vec<u32>,
+    bytes: Vec<u8>,
+}
+
+/// Above this, an input buffer is given back once smaller requests follow.
+const LARGE_INPUT: usize = 1 << 20;
+
+/// The input buffer, at least `capacity` bytes long: its address in the module's memory. The
+/// address stays valid until the next call. A buffer grown past 1 MiB for one large request
+/// (a hostile path or token) shrinks back when it is asked for a quarter of its size or less.
+#[wasm_bindgen(js_name = inputBuffer)]
+pub fn input_buffer(capacity: usize) -> Result<usize, JsValue> {
+    INPUT.with(|input| {
+        let mut input = input.try_borrow_mut().map_err(|_| busy())?;
+        if input.len() > LARGE_INPUT && capacity.saturating_mul(4) <= input.len() {
+            input.truncate(capacity);
+            input.shrink_to_fit();
+        }
+        if input.len() < capacity {
+            let more = capacity - input.len();
+            input.try_reserve_exact(more).map_err(|_| {
+                to_js_error(&Error::new(
+                    ErrorCode::ResourceExhausted,
+                    format!("cannot reserve {capacity} bytes for a request"),
+                ))
+            })?;
+            input.resize(capacity, 0);
+        }
+        Ok(input.as_ptr() as usize)
+    })
+}
+
+fn busy() -> JsValue {
+    to_js_error(&Error::new(
+        ErrorCode::InvalidArgument,
+        "the exchange buffer is in use (a call re-entered the module)",
+    ))
+}
+
+/// Runs `f` on the two strings the JavaScript wrote one after the other into the input buffer:
+/// `first` bytes, then `second` bytes.
+pub(crate) fn with_input<R>(
+    first: usize,
+    second: usize,
+    f: impl FnOnce(&str, &str) -> R,
+) -> Result<R, JsValue> {
+    INPUT.with(|input| {
+        let input = input.try_borrow().map_err(|_| busy())?;
+        let end = first.checked_add(second);
+        let (Some(a), Some(b)) = (
+            input.get(..first),
+            end.and_then(|end| input.get(first..end)),
+        ) else {
+            return Err(to_js_error(&Error::new(
+                ErrorCode::InvalidArgument,
+                "the request does not fit the input buffer",
+            )));
+        };
+        match (core::str::from_utf8(a), core::str::from_utf8(b)) {
+            (Ok(a), Ok(b)) => Ok(f(a, b)),
+            _ => Err(to_js_error(&Error::new(
+                ErrorCode::InvalidArgument,
+                "the request in the input buffer is not UTF-8",
+            ))),
+        }
+    })
+}
+
+/// Writes `decision` (decided by `policy`, by the rule at `rule`) into the output buffer in the
+/// layout of the module documentation; returns the address of its first word.
+pub(crate) fn write_decision(
+    policy: &Policy,
+    decision: &Decision,
+    rule: Option<usize>,
+) -> Result<usize, JsValue> {
+    OUTPUT.with(|output| {
+        let mut output = output.try_borrow_mut().map_err(|_| busy())?;
+        let Output { words, bytes } = &mut *output;
+        words.clear();
+        bytes.clear();
+        let reason = Reason::ALL
+            .iter()
+            .position(|r| *r == decision.reason)
+            .unwrap_or(0);
+        let data = match decision.data {
+            None => 0,
+            Some(DataRange::Own) => 1,
+            Some(DataRange::All) => 2,
+        };
+        words.push(u32::from(decision.allowed) | (word(reason) << 1) | (data << 4));
+        words.push(rule.map_or(0, |r| word(r).saturating_add(1)));
+        words.push(word(decision.missing.len()));
+        words.push(word(decision.params.len()));
+        words.push(0); // the bytes' address, known once they are written
+        match &decision.challenge {
+            Some(challenge) => {
+                words.push(word(challenge.len()));
+                bytes.extend_from_slice(challenge.as_bytes());
+            }
+            None => words.push(u32::MAX),
+        }
+        for scope in decision.missing.iter() {
+            // Missing scopes are declared scopes; an undeclared one would be a bug, read as none.
+            words.push(policy.scope_index(scope).map_or(u32::MAX, word));
+        }
+        for (name, value) in &decision.params {
+            words.push(word(name.len()));
+            words.push(word(value.len()));
+            bytes.extend_from_slice(name.as_bytes());
+            bytes.extend_from_slice(value.as_bytes());
+        }
+        if let Some(address) = words.get_mut(4) {
+            *address = word(bytes.as_ptr() as usize);
+        }
+        Ok(words.as_ptr() as usize)
+    })
+}
+
+/// Writes `words`, then `bytes` (its address and length appended as two more words) into the
+/// output buffer; returns the address of the first word.
+#[cfg(feature = "verify")]
+pub(crate) fn write_words(words: &[u32], bytes: &[u8]) -> Result<usize, JsValue> {
+    OUTPUT.with(|output| {
+        let mut output = output.try_borrow_mut().map_err(|_| busy())?;
+        let Output {
+            words: out,
+            bytes: out_bytes,
+        } = &mut *output;
+        out.clear();
+        out_bytes.clear();
+        out_bytes.extend_from_slice(bytes);
+        out.extend_from_slice(words);
+        out.push(word(out_bytes.as_ptr() as usize));
+        out.push(word(out_bytes.len()));
+        Ok(out.as_ptr() as usize)
+    })
+}
+
+/// A length or index as a word (everything in wasm32 memory fits).
+fn word(value: usize) -> u32 {
+    u32::try_from(value).unwrap_or(u32::MAX)
+}
+
+/// The names behind the indexes of the output: `[reasons, dataRanges]`, read once by the
+/// JavaScript (so the two sides share one list, [`Reason::ALL`]).
+#[wasm_bindgen(js_name = decisionVocabulary)]
+pub fn decision_vocabulary() -> js_sys::Array {
+    let reasons: js_sys::Array = Reason::ALL
+        .iter()
+        .map(|r| JsValue::from_str(r.as_str()))
+        .collect();
+    let data: js_sys::Array = [None, Some(DataRange::Own), Some(DataRange::All)]
+        .iter()
+        .map(|d| d.map_or(JsValue::NULL, |d| JsValue::from_str(d.as_str())))
+        .collect();
+    js_sys::Array::of2(&reasons, &data)
+}
+
+/// The module's memory (the JavaScript reads and writes the exchange buffers through it).
+#[wasm_bindgen(js_name = wasmMemory)]
+pub fn wasm_memory() -> JsValue {
+    wasm_bindgen::memory()
+}
+
+/// The address of the last answer written into the output buffer (for calls that return
+/// something else, such as `authorizeInput`, which returns the grant).
+#[wasm_bindgen(js_name = outputAddress)]
+pub fn output_address() -> Result<usize, JsValue> {
+    OUTPUT.with(|output| {
+        let output = output.try_borrow().map_err(|_| busy())?;
+        Ok(output.words.as_ptr() as usize)
+    })
+}
