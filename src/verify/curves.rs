@@ -67,7 +67,7 @@ fn weierstrass<const LIMBS: usize>(point: &[u8], (p, b): &(Uint<LIMBS>, Uint<LIM
     y.square() == x.square().mul(&x).sub(&three_x).add(&b)
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use crate::prelude::*;
