@@ -122,7 +122,7 @@ impl Algorithm {
         }
     }
 
-    #[cfg(any(feature = "aws-lc", feature = "rust-crypto"))]
+    #[cfg(all(feature = "rust-crypto", not(feature = "aws-lc")))]
     pub(crate) fn to_jwt(self) -> jsonwebtoken::Algorithm {
         match self {
             Algorithm::HS256 => jsonwebtoken::Algorithm::HS256,
