@@ -46,10 +46,32 @@ function converted(error, label) {
   return exhausted;
 }
 
-/** Unix seconds from `options.currentDate`, or the clock (the module checks the Date). */
+const dateTime = Date.prototype.getTime;
+
+/**
+ * Unix seconds from `options.currentDate`, or the clock. `currentDate` is read once; a valid Date
+ * is read here (a call into the module costs more than the rest of a cache hit), anything else
+ * goes to the module, which gives every refusal its error (a throwing getter's exception too).
+ */
 function clock(options) {
   if (options === undefined || options === null) return Math.floor(Date.now() / 1000);
-  return engine.clockSeconds(options);
+  if (typeof options !== 'object') return engine.clockSeconds(options);
+  let date;
+  try {
+    date = options.currentDate;
+  } catch (error) {
+    return engine.clockSeconds({
+      get currentDate() {
+        throw error;
+      },
+    });
+  }
+  if (date === undefined || date === null) return Math.floor(Date.now() / 1000);
+  if (date instanceof Date) {
+    const millis = dateTime.call(date);
+    if (millis >= 0) return Math.floor(millis / 1000);
+  }
+  return engine.clockSeconds({ currentDate: date });
 }
 
 function deepFreeze(value) {
@@ -297,6 +319,19 @@ export class Authorization {
 }
 
 /**
+ * The tokens the module found in recent `Authorization` headers of requests without a query: for
+ * those, where the token is depends on the header alone, so the module's answer is kept (only
+ * successes; at most HEADER_TOKENS, the oldest forgotten first).
+ */
+const HEADER_TOKENS = 1024;
+const headerTokens = new Map();
+
+function remember(authorization, found) {
+  if (headerTokens.size >= HEADER_TOKENS) headerTokens.delete(headerTokens.keys().next().value);
+  headerTokens.set(authorization, found);
+}
+
+/**
  * Authorizes a request: finds the bearer token in `authorization` or the target's query, verifies
  * it (through the verifier's cache), checks where it travelled and decides. Resolves to an
  * Authorization; token problems reject with a ScopegateError (token_missing, invalid_request,
@@ -309,12 +344,15 @@ async function authorize(method, target, authorization, verifier, options) {
   const hasAuthorization = authorization !== undefined && authorization !== null;
   if (hasAuthorization && typeof authorization !== 'string') throw argumentError(`${label}: authorization must be a string or null`);
   if (!(verifier instanceof Verifier)) throw argumentError(`${label}: verifier must be a Verifier`);
-  let found;
-  try {
-    writeRequest(target, hasAuthorization ? authorization : '');
-    found = readToken(engine.requestTokenInput(written.method, written.path, hasAuthorization), authorization);
-  } catch (error) {
-    throw converted(error, label);
+  let found = hasAuthorization && !target.includes('?') ? headerTokens.get(authorization) : undefined;
+  if (found === undefined) {
+    try {
+      writeRequest(target, hasAuthorization ? authorization : '');
+      found = readToken(engine.requestTokenInput(written.method, written.path, hasAuthorization), authorization);
+    } catch (error) {
+      throw converted(error, label);
+    }
+    if (hasAuthorization && !target.includes('?')) remember(authorization, found);
   }
   // The decision is made while the verified token's handle is lent (see verifyEntry).
   const { value, used } = await verifier[verifyEntry](found[0], options, (handle) => {
