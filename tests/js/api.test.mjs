@@ -147,6 +147,12 @@ test('verification uses jose names and an injectable clock', async () => {
   assert.deepEqual([token.scopes, token.expiresAt, token.issuer], [['read_only'], 2000, 'https://issuer']);
   assert.ok(Object.isFrozen(token) && Object.isFrozen(token.claims) && Object.isFrozen(token.scopes));
   await assert.rejects(verifier.verify(jwt), (e) => e.code === 'token_expired');
+  // The clock option is read once; anything but a valid Date is refused as in every call.
+  for (const currentDate of ['now', new Date(Number.NaN), new Date(-1000), 1500]) {
+    await assert.rejects(verifier.verify(jwt, { currentDate }), (e) => e instanceof ScopegateError && e.code === 'invalid_argument' && /currentDate/.test(e.message));
+  }
+  const boom = new Error('boom');
+  await assert.rejects(verifier.verify(jwt, { get currentDate() { throw boom; } }), (e) => e.code === 'invalid_argument' && e.cause === boom);
   const policy = new Policy(banking);
   const result = await policy.authorize('GET', '/wallets', `Bearer ${jwt}`, verifier, { currentDate: new Date(1500 * 1000) });
   assert.equal(result.decision.data, 'own');
