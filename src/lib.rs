@@ -139,6 +139,7 @@ mod prelude {
 mod error;
 mod http;
 mod json;
+mod order;
 mod policy;
 mod scope;
 mod session;

@@ -295,7 +295,7 @@ pub(super) fn compile(document: PolicyDocument, limits: &Limits) -> Result<Polic
         .filter(|m| *m != "*" && method_problem(m).is_none())
         .cloned()
         .collect();
-    methods.sort_unstable();
+    crate::order::sort(&mut methods);
     methods.dedup();
     let head_named = methods.binary_search_by(|m| m.as_str().cmp("HEAD")).is_ok();
     // For each rule, the previous rule with the same id (sorted once, not searched per rule).
@@ -306,7 +306,7 @@ pub(super) fn compile(document: PolicyDocument, limits: &Limits) -> Result<Polic
         .filter(|(_, rule)| !rule.id.trim().is_empty())
         .map(|(r, rule)| (rule.id.as_str(), r))
         .collect();
-    by_id.sort_unstable();
+    crate::order::sort(&mut by_id);
     let mut previous_with_id: Vec<Option<usize>> = vec![None; doc.rules.len()];
     for pair in by_id.windows(2) {
         if let [(a, earlier), (b, later)] = pair {

@@ -80,7 +80,7 @@ impl PathPattern {
                     _ => None,
                 })
                 .collect();
-            names.sort_unstable();
+            crate::order::sort(&mut names);
             if names.windows(2).any(|pair| pair.first() == pair.get(1)) {
                 return Err(pattern_error(pattern, "a parameter name is used twice"));
             }
@@ -315,7 +315,7 @@ impl TrieBuilder {
                         (LiteralKey { prefix, text }, child)
                     })
                     .collect();
-                literals.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+                crate::order::sort_by(&mut literals, &|a, b| a.0.cmp(&b.0));
                 Node {
                     literals,
                     one: node.one,

@@ -59,8 +59,9 @@ impl Sets {
 /// set is indexed under its scope held by the fewest sets).
 fn minimal_sets(sets: &Sets, width: usize) -> Vec<usize> {
     // Repeats: the first of each is kept.
-    let mut order: Vec<usize> = (0..sets.len()).collect();
-    order.sort_unstable_by(|&a, &b| sets.get(a).cmp(sets.get(b)).then(a.cmp(&b)));
+    let order = crate::order::sorted_indexes(sets.len(), &|a, b| {
+        sets.get(a).cmp(sets.get(b)).then(a.cmp(&b))
+    });
     let mut kept = vec![true; sets.len()];
     for pair in order.windows(2) {
         if let [a, b] = pair {
@@ -97,7 +98,7 @@ fn minimal_sets(sets: &Sets, width: usize) -> Vec<usize> {
             Some((rarest, i))
         })
         .collect();
-    index.sort_unstable();
+    crate::order::sort(&mut index);
     let is_subset = |small: &[u32], large: &[u32]| {
         let mut large = large.iter();
         small.iter().all(|s| large.any(|l| l == s))

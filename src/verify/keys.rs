@@ -556,7 +556,7 @@ impl KeySet {
             .iter()
             .filter_map(|key| Some((key.kid.as_deref()?, key.family)))
             .collect();
-        named.sort_unstable();
+        crate::order::sort(&mut named);
         if let Some(pair) = named.windows(2).find(|pair| pair.first() == pair.get(1)) {
             let (kid, family) = pair.first().copied().unwrap_or(("", Family::Hmac));
             return Err(invalid_key(format!(
