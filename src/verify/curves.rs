@@ -7,28 +7,45 @@
 //! set is built, never discovered at the first verification.
 
 use crypto_bigint::modular::runtime_mod::{DynResidue, DynResidueParams};
-use crypto_bigint::{Uint, U256, U384};
+use crypto_bigint::U384;
 
 use crate::verify::algorithm::Family;
 use crate::verify::keys::KeyMaterial;
 
+/// A short Weierstrass curve `y^2 = x^3 - 3x + b` over the prime `p`, with coordinates of `len`
+/// bytes. Both curves are computed in 384-bit numbers (P-256's zero-extended): one copy of the
+/// arithmetic in the module instead of one per size.
+struct Curve {
+    p: U384,
+    b: U384,
+    len: usize,
+}
+
 /// P-256's field prime and `b`.
-const P256: (U256, U256) = (
-    U256::from_be_hex("ffffffff00000001000000000000000000000000ffffffffffffffffffffffff"),
-    U256::from_be_hex("5ac635d8aa3a93e7b3ebbd55769886bc651d06b0cc53b0f63bce3c3e27d2604b"),
-);
+const P256: Curve = Curve {
+    p: U384::from_be_hex(concat!(
+        "00000000000000000000000000000000",
+        "ffffffff00000001000000000000000000000000ffffffffffffffffffffffff"
+    )),
+    b: U384::from_be_hex(concat!(
+        "00000000000000000000000000000000",
+        "5ac635d8aa3a93e7b3ebbd55769886bc651d06b0cc53b0f63bce3c3e27d2604b"
+    )),
+    len: 32,
+};
 
 /// P-384's field prime and `b`.
-const P384: (U384, U384) = (
-    U384::from_be_hex(concat!(
+const P384: Curve = Curve {
+    p: U384::from_be_hex(concat!(
         "fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe",
         "ffffffff0000000000000000ffffffff"
     )),
-    U384::from_be_hex(concat!(
+    b: U384::from_be_hex(concat!(
         "b3312fa7e23ee7e4988e056be3f82d19181d9c6efe8141120314088f5013875a",
         "c656398d8a2ed19d2a85c8edd3ec2aef"
     )),
-);
+    len: 48,
+};
 
 /// Whether an EC or Ed25519 key's point is on its curve (other keys have no point: true).
 pub(crate) fn on_curve(family: Family, material: &KeyMaterial) -> bool {
@@ -42,26 +59,34 @@ pub(crate) fn on_curve(family: Family, material: &KeyMaterial) -> bool {
     }
 }
 
-/// Whether `point` is `04 || x || y` on the curve `y^2 = x^3 - 3x + b` over the prime `p`.
-fn weierstrass<const LIMBS: usize>(point: &[u8], (p, b): &(Uint<LIMBS>, Uint<LIMBS>)) -> bool {
-    let len = Uint::<LIMBS>::BYTES;
+/// A big-endian coordinate of at most 48 bytes as a 384-bit number.
+fn coordinate(bytes: &[u8]) -> Option<U384> {
+    let mut wide = [0u8; U384::BYTES];
+    let start = U384::BYTES.checked_sub(bytes.len())?;
+    wide.get_mut(start..)?.copy_from_slice(bytes);
+    Some(U384::from_be_slice(&wide))
+}
+
+/// Whether `point` is `04 || x || y` on `curve`.
+fn weierstrass(point: &[u8], curve: &Curve) -> bool {
     let Some((&0x04, coordinates)) = point.split_first() else {
         return false;
     };
-    if coordinates.len() != 2 * len {
+    if coordinates.len() != 2 * curve.len {
         return false;
     }
-    let (x, y) = coordinates.split_at(len);
-    // The lengths are checked above: `from_be_slice` gets exactly `BYTES` bytes.
-    let (x, y) = (Uint::from_be_slice(x), Uint::from_be_slice(y));
-    if x >= *p || y >= *p {
+    let (x, y) = coordinates.split_at(curve.len);
+    let (Some(x), Some(y)) = (coordinate(x), coordinate(y)) else {
+        return false;
+    };
+    if x >= curve.p || y >= curve.p {
         return false;
     }
-    let field = DynResidueParams::new(p);
+    let field = DynResidueParams::new(&curve.p);
     let (x, y, b) = (
         DynResidue::new(&x, field),
         DynResidue::new(&y, field),
-        DynResidue::new(b, field),
+        DynResidue::new(&curve.b, field),
     );
     let three_x = x.add(&x).add(&x);
     y.square() == x.square().mul(&x).sub(&three_x).add(&b)
