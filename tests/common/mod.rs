@@ -119,6 +119,29 @@ pub fn nullable_string<'a>(object: &'a Value, field: &str) -> Option<&'a str> {
     }
 }
 
+/// A table case's outcome: `None` when its `expect` names an `error` (checked against the
+/// refusal's code and `claim`), else the accepted value.
+pub fn expected_outcome<T>(
+    expect: &Value,
+    result: Result<T, scopegate::Error>,
+    note: &str,
+) -> Option<T> {
+    let Some(code) = expect.get("error") else {
+        return Some(result.unwrap_or_else(|e| panic!("{note}: refused: {e}")));
+    };
+    let err = match result {
+        Ok(_) => panic!("{note}: accepted"),
+        Err(err) => err,
+    };
+    assert_eq!(err.code().as_str(), code.as_str().unwrap(), "{note}: {err}");
+    assert_eq!(
+        err.claim(),
+        nullable_string(expect, "claim"),
+        "{note}: {err}"
+    );
+    None
+}
+
 /// A table field that must be present and hold a list of strings.
 pub fn string_list(object: &Value, field: &str) -> Vec<String> {
     serde_json::from_value(object.get(field).cloned().unwrap_or(Value::Null))
