@@ -10,7 +10,7 @@
 // from wasm-bindgen's private fields.
 import * as engine from './scopegate.js';
 import { ScopegateError } from '../errors.js';
-import { state } from './ready.js';
+import { converted, state } from './ready.js';
 import { readDecision, writeRequest, writeText, written } from './exchange.js';
 
 // The public API only: the module's internal exports (the exchange buffers, VerifierCore, ...)
@@ -52,22 +52,6 @@ function check(value, expected, name, label) {
       ? `${label}: this ${expected} was freed (free() or using) and cannot be used`
       : `${label}: ${name} must be a ${expected}, not ${describe(value)}`,
   );
-}
-
-/**
- * The error to throw for `error`, thrown by a call into the module: a trap (out of memory, or a
- * bug) becomes `resource_exhausted`; anything else (a ScopegateError) is thrown as it is.
- */
-function converted(error, label) {
-  const trap = error instanceof WebAssembly.RuntimeError
-    || (error instanceof RangeError && /call stack/i.test(error.message));
-  if (!trap) return error;
-  const exhausted = new ScopegateError(
-    `${label}: the WebAssembly module ran out of resources (${error.message}); the objects this call used may be unusable: create them again`,
-    'resource_exhausted',
-  );
-  exhausted.cause = error;
-  return exhausted;
 }
 
 // [owner, method, [argument index, argument name, 'string' or the expected class name]...]

@@ -1,3 +1,22 @@
-// Whether the WebAssembly module is instantiated: set by the loaders (at import, or by
-// scopegate/slim's initialize), read by checks.js before every call.
+// The module's state: whether it is instantiated (set by the loaders, at import or by
+// scopegate/slim's initialize; read before every call), and its traps as ScopegateErrors.
+import { ScopegateError } from '../errors.js';
+
 export const state = { ready: false };
+
+/**
+ * The error to throw for `error`, thrown by a call into the module: a trap (out of memory, or a
+ * bug) becomes `resource_exhausted`; anything else (a ScopegateError) is thrown as it is.
+ */
+export function converted(error, label) {
+  const trap = error instanceof WebAssembly.RuntimeError
+    || (error instanceof RangeError && /call stack/i.test(error.message));
+  if (!trap) return error;
+  const exhausted = new ScopegateError(
+    `${label}: the WebAssembly module ran out of resources (${error.message}); the objects this call used may be unusable: create them again`,
+    'resource_exhausted',
+  );
+  exhausted.cause = error;
+  return exhausted;
+}
+

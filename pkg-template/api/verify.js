@@ -7,7 +7,7 @@
 // when the token was first verified (frozen, so every hit may share it).
 import * as engine from './scopegate.js';
 import { ScopegateError } from '../errors.js';
-import { state } from './ready.js';
+import { converted, state } from './ready.js';
 import { readDecision, readToken, writeRequest, writeText, written } from './exchange.js';
 
 const { VerifierCore } = engine;
@@ -32,18 +32,6 @@ const WEB_CRYPTO = {
 
 function argumentError(message) {
   return new ScopegateError(message, 'invalid_argument');
-}
-
-/** A trap inside the module (out of memory) as a ScopegateError; anything else unchanged. */
-function converted(error, label) {
-  const trap = error instanceof WebAssembly.RuntimeError || (error instanceof RangeError && /call stack/i.test(error.message));
-  if (!trap) return error;
-  const exhausted = new ScopegateError(
-    `${label}: the WebAssembly module ran out of resources (${error.message}); the objects this call used may be unusable: create them again`,
-    'resource_exhausted',
-  );
-  exhausted.cause = error;
-  return exhausted;
 }
 
 const dateTime = Date.prototype.getTime;
