@@ -242,6 +242,12 @@ export interface TokenResponseSessionOptions extends SessionOptions {
   receivedAt?: Date;
 }
 
+/** Options of `SessionStore.signIn` and `refresh`. */
+export interface StoreSignInOptions extends TokenResponseSessionOptions {
+  /** Keep a token that has already expired (default false: refused with `token_expired`). */
+  acceptExpired?: boolean;
+}
+
 /**
  * A signed-in user's token under a policy, for UIs. A JWT is decoded, NOT verified: the API must
  * still authorize every request. Free it with `free()` or `using` (or let the GC do it).
@@ -272,8 +278,11 @@ export declare class Session {
   cannot(method: string, path: string, options?: ClockOptions): boolean;
   /** The full decision; reason `token_expired` once expired. */
   decide(method: string, path: string, options?: ClockOptions): Decision;
-  /** The scopes lacking for `method path`. */
-  missing(method: string, path: string, options?: ClockOptions): string[];
+  /**
+   * The scopes lacking for `method path`: `[]` when allowed, `null` when no scope would help
+   * (expired, no matching rule, a deny rule, an invalid path).
+   */
+  missing(method: string, path: string, options?: ClockOptions): string[] | null;
   /** `url` plus `access_token=`; throws `token_in_query_not_allowed` unless transport.query allows. */
   urlWithToken(url: string): string;
   free(): void;
@@ -304,13 +313,15 @@ export declare class SessionStore {
   getSnapshot(): SessionSnapshot;
   /** Calls `listener` after every change; returns the unsubscribe function. */
   subscribe(listener: (snapshot: SessionSnapshot) => void): () => void;
-  signIn(credential: Credential, options?: TokenResponseSessionOptions): Session;
-  refresh(credential: Credential, options?: TokenResponseSessionOptions): Session;
+  /** Throws `token_expired` for a token already expired, unless `acceptExpired`; the store is then unchanged. */
+  signIn(credential: Credential, options?: StoreSignInOptions): Session;
+  refresh(credential: Credential, options?: StoreSignInOptions): Session;
   signOut(): void;
   can(method: string, path: string, options?: ClockOptions): boolean;
   cannot(method: string, path: string, options?: ClockOptions): boolean;
   decide(method: string, path: string, options?: ClockOptions): Decision;
-  missing(method: string, path: string, options?: ClockOptions): string[];
+  /** As `Session.missing`: `[]` when allowed, `null` when no scope would help. */
+  missing(method: string, path: string, options?: ClockOptions): string[] | null;
 }
 
 /** The DOM root bindElements watches. */

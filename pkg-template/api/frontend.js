@@ -55,18 +55,35 @@ export class SessionStore {
   /**
    * Signs in with a JWT access token (a string, decoded but NOT verified), an OAuth2 token
    * response (an object with `access_token`, or its JSON text starting with `{`), or a Session.
-   * Options: `allowClientUnsafe`, `requested`, `receivedAt`, `maxSize`, `scopeClaim`.
-   * Throws `client_unsafe_token` for a token a browser must not hold; the store is then unchanged.
+   * Options: `allowClientUnsafe`, `requested`, `receivedAt`, `maxSize`, `scopeClaim`,
+   * `acceptExpired`. Throws `client_unsafe_token` for a token a browser must not hold and
+   * `token_expired` for one already expired; the store is then unchanged.
    */
   signIn(credential, options) {
-    this.#replace(this.#toSession(credential, options), 'sign-in');
+    this.#replace(this.#current(credential, options), 'sign-in');
     return this.#session;
   }
 
   /** Replaces the session after a token refresh or a scope step-up (same inputs as signIn). */
   refresh(credential, options) {
-    this.#replace(this.#toSession(credential, options), 'refresh');
+    this.#replace(this.#current(credential, options), 'refresh');
     return this.#session;
+  }
+
+  /**
+   * The session for `credential`, refused with `token_expired` when its token has already
+   * expired (the store would otherwise announce a sign-in whose every check is refused), unless
+   * `options.acceptExpired` is true. The store is left as it was.
+   */
+  #current(credential, options) {
+    const session = this.#toSession(credential, options);
+    if (options?.acceptExpired === true || !session.isExpired()) return session;
+    const expiresAt = session.expiresAt;
+    if (session !== credential) session.free();
+    throw new ScopegateError(
+      `the token expired at ${expiresAt} (unix seconds): sign in with a fresh one, or pass { acceptExpired: true }`,
+      'token_expired',
+    );
   }
 
   /** Signs out: every later check uses the empty grant. */
@@ -91,9 +108,14 @@ export class SessionStore {
     return this.#policy.decide(method, path, this.#anonymous);
   }
 
-  /** The scopes missing for `method path`. */
+  /**
+   * The scopes missing for `method path`: `[]` when allowed, `null` when no scope would help (an
+   * expired session, no matching rule, a deny rule), as Rust's `Decision::scopes_to_allow`.
+   */
   missing(method, path, options) {
-    return this.decide(method, path, options).missing;
+    if (this.#session) return this.#session.missing(method, path, options);
+    const decision = this.#policy.decide(method, path, this.#anonymous);
+    return decision.allowed || decision.reason === 'insufficient_scope' ? decision.missing : null;
   }
 
   #toSession(credential, options) {

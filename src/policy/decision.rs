@@ -105,6 +105,29 @@ pub struct Decision {
 }
 
 impl Decision {
+    /// The scopes that would turn this decision into an allow: empty when it is already allowed,
+    /// [`missing`](Self::missing) when it is refused for [`Reason::InsufficientScope`], and
+    /// `None` when no scope would help (no rule matches, a `deny` rule applies, the token has
+    /// expired, the path or method is invalid). A UI that shows a control "with more scopes"
+    /// needs `Some`: an empty `missing` alone cannot tell "allowed" from "never".
+    ///
+    /// ```
+    /// use scopegate::{Policy, ScopeSet};
+    /// let policy = Policy::from_json(&std::fs::read_to_string("examples/policies/banking.json")?)?;
+    /// let user = policy.expand(&ScopeSet::parse("read_only")?);
+    /// let lacking = policy.decide("GET", "/legal/kyc/42", &user);
+    /// assert_eq!(lacking.scopes_to_allow().map(|s| s.to_string()), Some("read_all".into()));
+    /// assert_eq!(policy.decide("GET", "/wallets", &user).scopes_to_allow().map(|s| s.len()), Some(0));
+    /// assert_eq!(policy.decide("PATCH", "/wallets/1", &user).scopes_to_allow(), None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn scopes_to_allow(&self) -> Option<&ScopeSet> {
+        match self.reason {
+            Reason::Allowed | Reason::InsufficientScope => Some(&self.missing),
+            _ => None,
+        }
+    }
+
     /// A refusal with no rule, for requests that cannot be evaluated.
     pub(crate) fn refused(reason: Reason, challenge: String) -> Self {
         Decision {

@@ -175,20 +175,23 @@ impl JsSession {
         to_plain(&self.inner.decide_at(&self.policy, &method, &path, now))
     }
 
-    /// The scopes the session lacks for `method path` (empty when allowed or when no scope
-    /// would help).
+    /// The scopes the session lacks for `method path`: empty when allowed, `null` when no scope
+    /// would help (expired, no rule, a deny rule; see `Decision::scopes_to_allow`).
     pub fn missing(
         &self,
         method: JsValue,
         path: JsValue,
         options: JsValue,
-    ) -> Result<Vec<String>, JsValue> {
+    ) -> Result<JsValue, JsValue> {
         let (method, path, now) = request_args(&method, &path, &options)?;
-        Ok(self
+        match self
             .inner
             .decide_at(&self.policy, &method, &path, now)
-            .missing
-            .to_vec())
+            .scopes_to_allow()
+        {
+            Some(scopes) => to_plain(scopes),
+            None => Ok(JsValue::NULL),
+        }
     }
 
     /// `url` with `access_token=` added, only when the policy's `transport.query` allows this

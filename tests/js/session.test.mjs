@@ -37,6 +37,10 @@ for (const [build, api] of [['full', full], ['lite', lite]]) {
     assert.equal(session.can('GET', '/accounts/7', at(NOW + 60)), false);
     assert.equal(session.isExpired(at(NOW + 59)), false);
     assert.equal(session.isExpired(at(NOW + 60)), true);
+    // missing: [] when allowed, the scopes when some would help, null when none would.
+    assert.deepEqual(session.missing('GET', '/accounts/7', at(NOW)), []);
+    assert.equal(session.missing('PATCH', '/wallets/1', at(NOW)), null, 'no rule: no scope would help');
+    assert.equal(session.missing('DELETE', '/admin/users/1', at(NOW + 60)), null, 'expired: no scope would help');
   });
 
   test(`${build}: client_safe: false tokens are refused, with why`, () => {
@@ -107,6 +111,8 @@ for (const [build, api] of [['full', full], ['lite', lite]]) {
     assert.equal(store.session, null);
     assert.equal(store.can('GET', '/accounts'), false);
     assert.equal(store.decide('GET', '/accounts').reason, 'insufficient_scope');
+    assert.deepEqual(store.missing('GET', '/accounts'), ['read_only'], 'signed out: the scopes a sign-in would need');
+    assert.equal(store.missing('PATCH', '/wallets/1'), null);
 
     const snapshot = store.getSnapshot();
     assert.equal(store.getSnapshot(), snapshot, 'the snapshot is stable between changes');
@@ -119,8 +125,14 @@ for (const [build, api] of [['full', full], ['lite', lite]]) {
     store.refresh(jwt({ sub: 'u', scope: 'read_only read_write', exp: Math.floor(Date.now() / 1000) + 1 }));
     assert.equal(store.can('POST', '/payments'), true);
 
-    // A refused token leaves the store as it was.
+    // A refused token leaves the store as it was: malformed, or already expired.
     assert.throws(() => store.signIn('garbage'), { code: 'malformed_token' });
+    const stale = jwt({ sub: 'old', scope: 'admin', exp: Math.floor(Date.now() / 1000) - 5 });
+    const seen = events.length;
+    assert.throws(() => store.signIn(stale), (e) => e.code === 'token_expired' && /acceptExpired/.test(e.message));
+    assert.throws(() => store.refresh(stale), { code: 'token_expired' });
+    assert.equal(events.length, seen, 'no event for a refused sign-in');
+    assert.equal(store.session.subject, 'u');
     assert.equal(store.can('POST', '/payments'), true);
 
     await new Promise((resolve) => setTimeout(resolve, 1300));
@@ -128,6 +140,10 @@ for (const [build, api] of [['full', full], ['lite', lite]]) {
     store.signOut();
     unsubscribe();
     store.signIn(jwt({ scope: 'read_only' }));
+    // Asked for explicitly, an expired token is kept: every check refused, nothing would help.
+    assert.equal(store.signIn(stale, { acceptExpired: true }).isExpired(), true);
+    assert.equal(store.decide('DELETE', '/admin/users/1').reason, 'token_expired');
+    assert.equal(store.missing('DELETE', '/admin/users/1'), null);
     assert.deepEqual(events.map(([event]) => event), ['sign-in', 'refresh', 'expired', 'sign-out']);
     assert.deepEqual(events.map(([, version]) => version), [1, 2, 3, 4]);
   });
