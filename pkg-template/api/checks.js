@@ -142,6 +142,24 @@ for (const className of classNames) {
   }
 }
 
+// `console.log` and `util.inspect` in Node (and Deno, Bun) show what an object holds, not the
+// module's pointer: its content as plain data, or "(freed)".
+const inspectCustom = Symbol.for('nodejs.util.inspect.custom');
+const inspectedAs = {
+  Policy: (policy) => ({ name: policy.name, rules: policy.ruleIds.length, scopes: policy.scopeNames.length }),
+  Grant: (grant) => grant.toJSON(),
+  Session: (session) => ({ subject: session.subject, scopes: session.scopes, expiresAt: session.expiresAt }),
+};
+for (const className of classNames) {
+  const Class = engine[className];
+  if (typeof Class !== 'function') continue;
+  Class.prototype[inspectCustom] = function inspect(depth, options, nodeInspect) {
+    if (freed.has(this)) return `${className} (freed)`;
+    const content = inspectedAs[className](this);
+    return typeof nodeInspect === 'function' ? `${className} ${nodeInspect(content, options)}` : content;
+  };
+}
+
 if (engine.Policy) {
   const proto = engine.Policy.prototype;
   proto.decide = requestCall('decide', proto.decideInput, readDecision);

@@ -313,3 +313,22 @@ test('a platform whose WebCrypto lacks Ed25519 refuses EdDSA tokens with algorit
   }
   assert.equal(subtle.importKey, importKey);
 });
+
+test('console.log shows what a Policy, Grant or Session holds; the policy schema ships with the package', async () => {
+  const { inspect } = await import('node:util');
+  const { createRequire } = await import('node:module');
+  const policy = new Policy(banking);
+  assert.match(inspect(policy), /^Policy \{ name: '[^']+', rules: \d+, scopes: \d+ \}$/);
+  const grant = policy.expand('read_only');
+  assert.match(inspect(grant), /^Grant \{\n?\s*granted: \[ 'read_only' \]/);
+  const session = scopegate.Session.fromJwt(policy, unsignedJwt('{"sub":"u-1","scope":"read_only"}'));
+  assert.equal(inspect(session), "Session { subject: 'u-1', scopes: [ 'read_only' ], expiresAt: null }");
+  grant.free();
+  assert.equal(inspect(grant), 'Grant (freed)');
+  session.free();
+  policy.free();
+  // "$schema": "./node_modules/scopegate/policy.schema.json" (or resolved through the exports map).
+  const require = createRequire(import.meta.url);
+  const shipped = require('scopegate/policy.schema.json');
+  assert.deepEqual(shipped, JSON.parse(readFileSync(join(root, 'policy.schema.json'), 'utf8')));
+});
