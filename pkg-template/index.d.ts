@@ -125,6 +125,11 @@ export declare class RemoteJwks {
   verifier(): Promise<Verifier>;
   /** Refetches after an unknown `kid`; null within the cool-down. */
   refresh(): Promise<Verifier | null>;
+  /**
+   * Verifies with the current keys, refetching once when the token names an unknown key
+   * (rotation), as guard() does. Rejects with a ScopegateError.
+   */
+  verify(token: string, options?: ClockOptions): Promise<Readonly<Token>>;
 }
 
 /** Options of guard(). */

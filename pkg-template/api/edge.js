@@ -25,6 +25,21 @@ function seconds(name, value, fallback) {
  * expiry (stale-if-error), and `onError(error)` is told. Without good keys, `verifier()` throws a
  * ScopegateError with code `jwks_unavailable` (guard() answers 503). Nothing else is thrown.
  */
+/**
+ * `use(verifier)` with `source`'s keys: a Verifier as it is; a RemoteJwks's current keys, and once
+ * more with refetched keys when the token names a key they do not hold (rotation).
+ */
+async function withKeys(source, use) {
+  if (!(source instanceof RemoteJwks)) return use(source);
+  try {
+    return await use(await source.verifier());
+  } catch (error) {
+    const rotated = error?.code === 'key_not_found' ? await source.refresh() : null;
+    if (!rotated) throw error;
+    return use(rotated);
+  }
+}
+
 export class RemoteJwks {
   #url;
   #options;
@@ -96,6 +111,15 @@ export class RemoteJwks {
       return this.#inFlight ? this.#inFlight : null;
     }
     return this.#load();
+  }
+
+  /**
+   * Verifies `token` with the current keys; a token naming a key the set does not hold triggers
+   * one refetch (rotation, within the cool-down), as guard() does. Resolves to the verified token;
+   * rejects with a ScopegateError (`jwks_unavailable` without usable keys).
+   */
+  verify(token, options) {
+    return withKeys(this, (verifier) => verifier.verify(token, options));
   }
 
   #load() {
@@ -226,14 +250,7 @@ export async function guard(request, options) {
 
   let result;
   try {
-    const current = verifier instanceof RemoteJwks ? await verifier.verifier() : verifier;
-    try {
-      result = await policy.authorize(request.method, target, authorization, current, clock);
-    } catch (error) {
-      const rotated = error?.code === 'key_not_found' && verifier instanceof RemoteJwks ? await verifier.refresh() : null;
-      if (!rotated) throw error;
-      result = await policy.authorize(request.method, target, authorization, rotated, clock);
-    }
+    result = await withKeys(verifier, (current) => policy.authorize(request.method, target, authorization, current, clock));
   } catch (error) {
     if (!(error instanceof ScopegateError)) throw error;
     return tokenRefusal(error, realm);

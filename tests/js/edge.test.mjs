@@ -121,6 +121,15 @@ test('RemoteJwks: cached with a TTL, refetched on a new kid with a cool-down, on
   assert.equal((await refused[0].json()).code, 'key_not_found');
   assert.equal(served, 2);
 
+  // RemoteJwks.verify: the same rotation for code that verifies tokens itself.
+  await new Promise((resolve) => setTimeout(resolve, 250));
+  keys = [es256Key('k3'), ...keys];
+  assert.equal((await jwks.verify(token(keys[0]))).subject, 'u');
+  assert.equal(served, 3, 'one refetch for the new kid');
+  assert.equal((await jwks.verify(token(keys[1]))).subject, 'u');
+  await assert.rejects(jwks.verify(token(stranger)), { code: 'key_not_found' });
+  assert.equal(served, 3, 'within the cool-down: no refetch');
+
   const down = new RemoteJwks('https://issuer.example/jwks.json', {
     algorithms: ['ES256'],
     fetch: async () => new Response('no', { status: 500 }),
