@@ -21,8 +21,10 @@ export interface VerifyOptions {
   algorithms: Algorithm[];
   issuer?: string | string[];
   audience?: string | string[];
-  clockTolerance?: number;
-  maxTokenAge?: number;
+  /** Seconds, or a duration as jose writes it: `'30s'`, `'5 minutes'`, `'2h'`. */
+  clockTolerance?: number | string;
+  /** Seconds, or a duration as jose writes it (`'1h'`); measured from `iat`. */
+  maxTokenAge?: number | string;
   typ?: string;
   requiredClaims?: string[];
   maxSize?: number;

@@ -199,6 +199,59 @@ pub(crate) fn optional_seconds(name: &str, value: &JsValue) -> Result<Option<u64
     }
 }
 
+/// [`optional_seconds`], or a duration as jose writes it: a non-negative number, an optional
+/// space and a unit (`s`, `sec`, `secs`, `second`, `seconds`, `m`, `min`, `mins`, `minute`,
+/// `minutes`, `h`, `hr`, `hrs`, `hour`, `hours`, `d`, `day`, `days`, `w`, `week`, `weeks`, `y`,
+/// `yr`, `yrs`, `year`, `years`; any case; a year is 365.25 days), rounded to whole seconds as
+/// jose does: `'30s'`, `'5 minutes'`, `'2h'`. Signs and `ago`/`from now` are refused: a
+/// tolerance or an age cannot be negative.
+#[cfg(feature = "verify")]
+pub(crate) fn optional_duration(name: &str, value: &JsValue) -> Result<Option<u64>, JsValue> {
+    match value.as_string() {
+        Some(text) => duration_seconds(&text).map(Some).ok_or_else(|| {
+            invalid_argument(
+                name,
+                "a non-negative number of seconds or a duration such as '30s', '5 minutes' or '2h'",
+                value,
+            )
+        }),
+        None => optional_seconds(name, value),
+    }
+}
+
+#[cfg(feature = "verify")]
+fn duration_seconds(text: &str) -> Option<u64> {
+    let split = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let unit = unit.strip_prefix(' ').unwrap_or(unit).to_ascii_lowercase();
+    // Digits, or digits '.' digits.
+    let digits = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
+    let valid = match number.split_once('.') {
+        Some((whole, fraction)) => digits(whole) && digits(fraction),
+        None => digits(number),
+    };
+    if !valid {
+        return None;
+    }
+    let seconds_per_unit = match unit.as_str() {
+        "s" | "sec" | "secs" | "second" | "seconds" => 1.0,
+        "m" | "min" | "mins" | "minute" | "minutes" => 60.0,
+        "h" | "hr" | "hrs" | "hour" | "hours" => 3_600.0,
+        "d" | "day" | "days" => 86_400.0,
+        "w" | "week" | "weeks" => 604_800.0,
+        "y" | "yr" | "yrs" | "year" | "years" => 31_557_600.0,
+        _ => return None,
+    };
+    let value: f64 = number.parse().ok()?;
+    // Rounded half up, as `Math.round` (the value is not negative); `as` truncates.
+    let seconds = value * seconds_per_unit + 0.5;
+    (0.0..=9_007_199_254_740_991.0)
+        .contains(&seconds)
+        .then_some(seconds as u64)
+}
+
 /// The time of a `Date`, in milliseconds, read with `Date.prototype.getTime` (not the object's
 /// own, possibly replaced, method; a proxy or another object is refused).
 fn date_millis(name: &str, value: &JsValue) -> Result<f64, JsValue> {

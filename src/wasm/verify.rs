@@ -8,7 +8,7 @@ use wasm_bindgen::prelude::*;
 
 use super::args::{
     bytes_arg, decode_options, get, invalid_argument, is_absent, json_text_arg, now_from,
-    optional_seconds, optional_string_arg, string_arg, string_list, uint8_array_arg,
+    optional_duration, optional_string_arg, string_arg, string_list, uint8_array_arg,
 };
 use super::exchange;
 use super::policy::{JsGrant, JsPolicy};
@@ -88,10 +88,10 @@ fn verify_options(options: &JsValue) -> Result<VerifyOptions, JsValue> {
         verify.required_claims = string_list("requiredClaims", &required)?;
     }
     verify.token_type = optional_string_arg("typ", &get(options, "typ")?)?;
-    if let Some(leeway) = optional_seconds("clockTolerance", &get(options, "clockTolerance")?)? {
+    if let Some(leeway) = optional_duration("clockTolerance", &get(options, "clockTolerance")?)? {
         verify.clock_tolerance = leeway;
     }
-    verify.max_token_age = optional_seconds("maxTokenAge", &get(options, "maxTokenAge")?)?;
+    verify.max_token_age = optional_duration("maxTokenAge", &get(options, "maxTokenAge")?)?;
     let decode = decode_options(options)?;
     verify.max_size = decode.max_size;
     verify.scope_claim = decode.scope_claim;

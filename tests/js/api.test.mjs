@@ -162,6 +162,23 @@ test('verification uses jose names and an injectable clock', async () => {
   assert.deepEqual(JSON.parse(JSON.stringify(result)).decision, result.decision);
   assert.equal(JSON.parse(JSON.stringify(result)).grant.granted[0], 'read_only');
   assert.deepEqual(scopegate.decodeUnverified(jwt).scopes, ['read_only']);
+  // jose's duration strings for clockTolerance and maxTokenAge; anything else is refused.
+  const at = (seconds) => ({ currentDate: new Date(seconds * 1000) });
+  const tolerant = new scopegate.Verifier({ secret }, { algorithms: ['HS256'], clockTolerance: '1 min' });
+  assert.equal((await tolerant.verify(jwt, at(2059))).expiresAt, 2000, 'exp + 60 s of tolerance');
+  await assert.rejects(tolerant.verify(jwt, at(2060)), { code: 'token_expired' });
+  const young = new scopegate.Verifier({ secret }, { algorithms: ['HS256'], maxTokenAge: '0.25h' });
+  assert.equal((await young.verify(jwt, at(1900))).issuedAt, 1000, 'iat + 900 s');
+  await assert.rejects(young.verify(jwt, at(1901)), (e) => e.code === 'token_expired' && e.claim === 'iat' && /900 s/.test(e.message));
+  for (const bad of ['-30s', '30 s ago', '30 parsecs', '1.s', '', '30  s']) {
+    assert.throws(() => new scopegate.Verifier({ secret }, { algorithms: ['HS256'], clockTolerance: bad }),
+      (e) => e.code === 'invalid_argument' && /clockTolerance/.test(e.message), bad);
+  }
+  for (const good of ['30s', '30 S', '2 hours', '1.5m', '1y']) {
+    new scopegate.Verifier({ secret }, { algorithms: ['HS256'], maxTokenAge: good }).free();
+  }
+  tolerant.free();
+  young.free();
 });
 
 test('the lite build decides the same and has no Verifier', () => {
