@@ -75,7 +75,8 @@ const verifyEntry = Symbol('verifyEntry');
 /**
  * Verifies JWT access tokens with fixed keys and options: `await verifier.verify(token)`.
  * Options use jose's names: `algorithms` (required), `issuer`, `audience`, `clockTolerance`,
- * `maxTokenAge` (seconds), `typ`, `requiredClaims`, plus `maxSize`, `scopeClaim` and `cacheSize`
+ * `maxTokenAge` (seconds, or jose's durations: '30s', '2h'), `typ`, `requiredClaims`, plus
+ * `maxSize`, `scopeClaim` and `cacheSize`
  * (how many verified tokens to remember, never past their `exp`; default 0: no cache). Keys:
  * exactly one of `{ secret }`, `{ pem }`, `{ jwk }`, `{ jwks }`, optionally with `kid`.
  */
@@ -128,7 +129,7 @@ export class Verifier {
     } catch (error) {
       throw converted(error, label);
     }
-    const valid = pending.checked ? true : await this.#platformVerifies(pending);
+    const valid = await this.#checked(pending);
     if (this.#freed) {
       pending.free();
       throw argumentError(`${label}: this Verifier was freed while verifying`);
@@ -186,7 +187,7 @@ export class Verifier {
     } catch (error) {
       throw converted(error, 'Verifier.verify');
     }
-    const valid = pending.checked ? true : await this.#platformVerifies(pending);
+    const valid = await this.#checked(pending);
     if (this.#freed) {
       pending.free();
       throw argumentError('Verifier.verify: this Verifier was freed while verifying');
@@ -223,6 +224,21 @@ export class Verifier {
     }
     this.#cache.set(token, entry);
     return { value: entry.value, used: use?.(handle) };
+  }
+
+  /**
+   * Whether the pending signature verifies: checked by the module (HMAC) or by WebCrypto. When the
+   * platform cannot check it (a key WebCrypto refuses, an algorithm it lacks), the pending check
+   * is freed before the error goes on.
+   */
+  async #checked(pending) {
+    if (pending.checked) return true;
+    try {
+      return await this.#platformVerifies(pending);
+    } catch (error) {
+      pending.free();
+      throw error;
+    }
   }
 
   /** Whether the platform's WebCrypto verifies the pending signature (false: it does not). */

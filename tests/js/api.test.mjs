@@ -324,6 +324,12 @@ test('a platform whose WebCrypto lacks Ed25519 refuses EdDSA tokens with algorit
       await assert.rejects(verifier.verify(jwt, { currentDate: new Date(1000 * 1000) }), (e) =>
         e instanceof ScopegateError && e.code === 'algorithm_not_allowed' && /cannot verify EdDSA/.test(e.message) && e.cause?.name === 'NotSupportedError');
     }
+    // Each refusal frees what the module prepared for the check: memory stays as it was.
+    const before = scopegate.wasmMemoryBytes();
+    for (let i = 0; i < 2000; i += 1) {
+      await assert.rejects(verifier.verify(jwt, { currentDate: new Date(1000 * 1000) }), { code: 'algorithm_not_allowed' });
+    }
+    assert.equal(scopegate.wasmMemoryBytes(), before);
     verifier.free();
   } finally {
     delete subtle.importKey;
