@@ -348,7 +348,9 @@ async function authorize(method, target, authorization, verifier, options) {
   const hasAuthorization = authorization !== undefined && authorization !== null;
   if (hasAuthorization && typeof authorization !== 'string') throw argumentError(`${label}: authorization must be a string or null`);
   if (!(verifier instanceof Verifier)) throw argumentError(`${label}: verifier must be a Verifier`);
-  let found = hasAuthorization && !target.includes('?') ? headerTokens.get(authorization) : undefined;
+  // Without a query, where the token is depends on the header alone (see headerTokens).
+  const headerOnly = hasAuthorization && !target.includes('?');
+  let found = headerOnly ? headerTokens.get(authorization) : undefined;
   if (found === undefined) {
     try {
       writeRequest(target, hasAuthorization ? authorization : '');
@@ -356,7 +358,7 @@ async function authorize(method, target, authorization, verifier, options) {
     } catch (error) {
       throw converted(error, label);
     }
-    if (hasAuthorization && !target.includes('?')) remember(authorization, found);
+    if (headerOnly) remember(authorization, found);
   }
   // The decision is made while the verified token's handle is lent (see verifyEntry).
   const { value, used } = await verifier[verifyEntry](found[0], options, (handle) => {
