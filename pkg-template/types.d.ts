@@ -17,7 +17,11 @@ export type ErrorCode =
   /** A call ran the WebAssembly module out of memory (or trapped); the objects it used may be unusable. */
   | 'resource_exhausted'
   /** scopegate/slim: a call before initialize() or initializeSync(). */
-  | 'not_initialized';
+  | 'not_initialized'
+  /** Bytes that are not a compiled policy bundle of this format version (Policy.fromBundle). */
+  | 'invalid_bundle'
+  /** A bundle's signature is missing, does not verify, or the verification key cannot be used. */
+  | 'invalid_bundle_signature';
 
 /** One problem of an invalid policy. */
 export interface Problem {

@@ -98,13 +98,19 @@ pub enum ErrorCode {
     ResourceExhausted,
     /// JavaScript: the WebAssembly module is not loaded yet (`scopegate/slim` before `initialize`).
     NotInitialized,
+    /// Bytes given as a compiled policy bundle are not one: a wrong magic, another format version,
+    /// a count, length or index out of range, or trailing bytes.
+    InvalidBundle,
+    /// A bundle's signature is missing (a verification key was given), does not verify with the
+    /// key, or the key cannot be used.
+    InvalidBundleSignature,
 }
 
 impl ErrorCode {
     /// Every code, in declaration order: the vocabulary shared with JavaScript (the TypeScript
     /// `ErrorCode` union and the README's error table list the same codes; a test holds them
     /// together).
-    pub const ALL: [ErrorCode; 39] = [
+    pub const ALL: [ErrorCode; 41] = [
         ErrorCode::InvalidScope,
         ErrorCode::InvalidPolicy,
         ErrorCode::InvalidJson,
@@ -144,6 +150,8 @@ impl ErrorCode {
         ErrorCode::JwksUnavailable,
         ErrorCode::ResourceExhausted,
         ErrorCode::NotInitialized,
+        ErrorCode::InvalidBundle,
+        ErrorCode::InvalidBundleSignature,
     ];
 
     /// The stable `snake_case` name of this code, as used in JSON and JavaScript.
@@ -192,6 +200,8 @@ impl ErrorCode {
             ErrorCode::JwksUnavailable => "jwks_unavailable",
             ErrorCode::ResourceExhausted => "resource_exhausted",
             ErrorCode::NotInitialized => "not_initialized",
+            ErrorCode::InvalidBundle => "invalid_bundle",
+            ErrorCode::InvalidBundleSignature => "invalid_bundle_signature",
         }
     }
 }

@@ -153,6 +153,7 @@ pub use error::{Error, ErrorCode};
 #[cfg(feature = "verify")]
 pub use http::authorize::{Authorization, RequestParts};
 pub use http::bearer::{bearer_token, BearerToken, TokenSource};
+pub use policy::bundle::{BundleInfo, BundleOptions, BUNDLE_FORMAT_VERSION};
 pub use policy::decision::{DataRange, Decision, Reason};
 pub use policy::document::{
     DefaultScopes, Effect, PolicyDocument, RuleDefinition, ScopeDefinition, Subject, Transport,

@@ -16,7 +16,7 @@ use crate::error::{Error, ErrorCode};
 use crate::json::pointer_token;
 use crate::scope::is_scope_token;
 
-static NEXT_POLICY_ID: AtomicU64 = AtomicU64::new(1);
+pub(super) static NEXT_POLICY_ID: AtomicU64 = AtomicU64::new(1);
 
 /// Why `method` cannot name an HTTP method, if it cannot: it must be an RFC 9110 token without
 /// lower-case letters. Methods are case-sensitive (`delete` is not `DELETE`), and every registered
@@ -157,8 +157,13 @@ fn check_counts(doc: &PolicyDocument, limits: &Limits) -> Result<(), Error> {
     Ok(())
 }
 
-/// Validates and compiles `document`.
-pub(super) fn compile(document: PolicyDocument, limits: &Limits) -> Result<Policy, Error> {
+/// Validates and compiles `document`, whose source (the JSON text it was read from, or its
+/// compact JSON) has the SHA-256 `source_sha256`.
+pub(super) fn compile(
+    document: PolicyDocument,
+    limits: &Limits,
+    source_sha256: [u8; 32],
+) -> Result<Policy, Error> {
     check_counts(&document, limits)?;
     let mut problems = Problems(Vec::new());
     let doc = &document;
@@ -446,5 +451,6 @@ pub(super) fn compile(document: PolicyDocument, limits: &Limits) -> Result<Polic
         head_named,
         matching,
         document,
+        source_sha256,
     })
 }

@@ -10,6 +10,7 @@ use crate::prelude::*;
 use alloc::sync::Arc;
 
 mod bits;
+pub(crate) mod bundle;
 mod compile;
 mod decide;
 pub(crate) mod decision;
@@ -64,6 +65,8 @@ pub struct Policy {
     head_named: bool,
     /// How request paths are read and matched.
     matching: PathMatching,
+    /// The SHA-256 of the source (see [`Policy::source_sha256`]).
+    source_sha256: [u8; 32],
 }
 
 /// One rule, compiled: its scope conditions as short lists of scope ids (not bitsets as wide as
@@ -137,7 +140,8 @@ impl Policy {
     /// [`from_json`](Self::from_json) within other [`Limits`].
     pub fn from_json_with_limits(json: &str, limits: &Limits) -> Result<Self, Error> {
         compile::check_document_size(json, limits)?;
-        Self::from_document_with_limits(PolicyDocument::from_json(json)?, limits)
+        let document = PolicyDocument::from_json(json)?;
+        compile::compile(document, limits, sha256(json.as_bytes()))
     }
 
     /// Validates and compiles a document, within the default [`Limits`].
@@ -150,10 +154,14 @@ impl Policy {
         document: PolicyDocument,
         limits: &Limits,
     ) -> Result<Self, Error> {
-        compile::compile(document, limits)
+        let source = serde_json::to_vec(&document).unwrap_or_default();
+        compile::compile(document, limits, sha256(&source))
     }
 
-    /// The document this policy was compiled from.
+    /// The document this policy was compiled from. A policy loaded from a bundle rebuilds an
+    /// equivalent document: its lists as the compiled policy holds them (methods and `all_of`
+    /// sorted, repeats removed, `["*"]` for any method), without `$schema` (and without
+    /// descriptions when the bundle was written without them).
     pub fn document(&self) -> &PolicyDocument {
         &self.document
     }
@@ -186,6 +194,11 @@ impl Policy {
     fn scope_id(&self, name: &str) -> Option<usize> {
         scope_id(&self.scopes, name)
     }
+}
+
+fn sha256(bytes: &[u8]) -> [u8; 32] {
+    use sha2::Digest as _;
+    sha2::Sha256::digest(bytes).into()
 }
 
 /// A scope's id: its index in the sorted list of scope names.

@@ -193,9 +193,19 @@ pub(crate) struct Hit {
 /// A literal segment with its first eight bytes as an integer, so a lookup mostly compares
 /// integers instead of calling `memcmp`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-struct LiteralKey {
+pub(super) struct LiteralKey {
     prefix: u64,
-    text: Box<str>,
+    pub(super) text: Box<str>,
+}
+
+impl LiteralKey {
+    /// The key of a literal segment (as the trie stores it: lower case when the policy folds case).
+    pub(super) fn new(text: Box<str>) -> Self {
+        LiteralKey {
+            prefix: prefix_of(&text),
+            text,
+        }
+    }
 }
 
 fn prefix_of(text: &str) -> u64 {
@@ -215,22 +225,24 @@ fn find_literal(literals: &[(LiteralKey, u32)], segment: &str) -> Result<usize, 
     })
 }
 
+/// A trie node. Children have higher indexes than their parent, and every node but the root is
+/// the child of exactly one node (policy bundles are checked for both when read).
 #[derive(Debug, Default, Clone)]
-struct Node {
+pub(super) struct Node {
     /// Literal children, sorted by (prefix key, segment) for binary search.
-    literals: Vec<(LiteralKey, u32)>,
+    pub(super) literals: Vec<(LiteralKey, u32)>,
     /// The child for `{param}` and `*`.
-    one: Option<u32>,
+    pub(super) one: Option<u32>,
     /// Patterns ending in `**` here.
-    rest: Vec<Hit>,
+    pub(super) rest: Vec<Hit>,
     /// Patterns ending exactly here.
-    end: Vec<Hit>,
+    pub(super) end: Vec<Hit>,
 }
 
 /// Every pattern of a policy in one trie, so a path is walked once for all rules.
 #[derive(Debug, Clone)]
 pub(crate) struct Trie {
-    nodes: Vec<Node>,
+    pub(super) nodes: Vec<Node>,
 }
 
 /// A trie node while patterns are added: literal children in a B-tree map (O(log n) per insert,
@@ -310,10 +322,7 @@ impl TrieBuilder {
                 let mut literals: Vec<(LiteralKey, u32)> = node
                     .literals
                     .into_iter()
-                    .map(|(text, child)| {
-                        let prefix = prefix_of(&text);
-                        (LiteralKey { prefix, text }, child)
-                    })
+                    .map(|(text, child)| (LiteralKey::new(text), child))
                     .collect();
                 crate::order::sort_by(&mut literals, &|a, b| a.0.cmp(&b.0));
                 Node {

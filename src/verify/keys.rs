@@ -39,6 +39,19 @@ const OID_ED25519: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.112"
 /// The DER contents of a PEM document, given what follows its `-----BEGIN {label}-----`: the
 /// base64 text up to the matching `-----END {label}-----`. As lenient as the `pem` crate that
 /// jsonwebtoken used: any line width, all whitespace ignored, text after the END line ignored.
+/// The DER inside a PEM document labelled `label` (`"PRIVATE KEY"`, ...), or `invalid_key`.
+#[cfg_attr(not(feature = "aws-lc"), allow(dead_code))]
+pub(crate) fn pem_body(pem: &str, label: &str) -> Result<Vec<u8>, Error> {
+    let rest = pem
+        .trim_start()
+        .strip_prefix("-----BEGIN ")
+        .and_then(|rest| rest.strip_prefix(label))
+        .and_then(|rest| rest.strip_prefix("-----"))
+        .ok_or_else(|| invalid_key(format!("not a PEM \"{label}\" document")))?;
+    pem_contents(label, rest)
+        .ok_or_else(|| invalid_key(format!("malformed PEM \"{label}\" document")))
+}
+
 fn pem_contents(label: &str, rest: &str) -> Option<Vec<u8>> {
     let (body, end) = rest.split_once("-----END ")?;
     let (end_label, _) = end.split_once("-----")?;

@@ -1,0 +1,844 @@
+//! Compiled policy bundles: a [`Policy`] written as compact bytes once (by the backend, a build
+//! step or `scopegate compile`) and loaded anywhere without the JSON reader, the validator or the
+//! compiler.
+//!
+//! # Format (version 1)
+//!
+//! | bytes | content |
+//! |---|---|
+//! | 4 | the magic `SGPB` |
+//! | 2 | the format version, little-endian ([`BUNDLE_FORMAT_VERSION`]) |
+//! | 4 | the payload's length `n`, little-endian |
+//! | `n` | the payload, in [postcard](https://docs.rs/postcard): the version of scopegate that wrote it, the SHA-256 of the policy's source, and the compiled policy (scopes, roles, rules, methods, the route trie) |
+//! | 0 or 65 | unsigned: nothing; signed: `0x01` then the Ed25519 signature of every byte before it |
+//!
+//! Reading checks every length, count and index before anything is built, and the trie's shape
+//! (children after their parent, one parent each), so hostile bytes give
+//! [`ErrorCode::InvalidBundle`], never a panic, and no bundle makes a decision walk more than
+//! its own nodes.
+
+use crate::prelude::*;
+use alloc::collections::BTreeMap;
+use core::sync::atomic::Ordering;
+
+use serde::{Deserialize, Serialize};
+
+use super::bits::Bits;
+use super::compile::{method_problem, NEXT_POLICY_ID};
+use super::document::{
+    DefaultScopes, Effect, PolicyDocument, RuleDefinition, ScopeDefinition, Subject, Transport,
+    UnknownScopes, POLICY_VERSION,
+};
+use super::implies::Implies;
+use super::limits::Limits;
+use super::path::PathMatching;
+use super::pattern::{Hit, LiteralKey, Node, PathPattern, Trie};
+use super::{CompiledRule, Methods, Policy};
+use crate::error::{Error, ErrorCode};
+use crate::scope::is_scope_token;
+
+/// The bundle format version this release reads and writes.
+pub const BUNDLE_FORMAT_VERSION: u16 = 1;
+
+const MAGIC: &[u8; 4] = b"SGPB";
+/// Magic, format version and payload length.
+const HEADER_LEN: usize = 10;
+/// The signature section's tag for Ed25519.
+const ED25519_TAG: u8 = 1;
+/// An Ed25519 signature's length.
+pub(crate) const SIGNATURE_LEN: usize = 64;
+
+/// How [`Policy::to_bundle_with`] writes a bundle.
+///
+/// ```
+/// use scopegate::{BundleOptions, Policy};
+/// let policy = Policy::from_json(include_str!("../../examples/policies/partner.json"))?;
+/// let full = policy.to_bundle();
+/// let small = policy.to_bundle_with(&BundleOptions { strip_descriptions: true, ..Default::default() })?;
+/// assert!(small.len() < full.len());
+/// let loaded = Policy::from_bundle(&small)?;
+/// assert_eq!(loaded.scope("files").map(|s| s.description.as_str()), Some(""));
+/// # Ok::<(), scopegate::Error>(())
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct BundleOptions {
+    /// Leave out the descriptions of the policy, its scopes and its rules (they never change a
+    /// decision).
+    pub strip_descriptions: bool,
+    /// Sign the bundle with this Ed25519 private key, as PKCS#8 PEM (what `openssl genpkey
+    /// -algorithm ed25519` writes). Natively this needs the `aws-lc` feature; in JavaScript the
+    /// platform's WebCrypto signs.
+    pub signing_key_pem: Option<String>,
+}
+
+/// What a bundle's header says, read without loading its policy.
+///
+/// ```
+/// use scopegate::{BundleInfo, Policy};
+/// let policy = Policy::from_json(include_str!("../../examples/policies/banking.json"))?;
+/// let info = BundleInfo::read(&policy.to_bundle())?;
+/// assert_eq!(info.format_version, scopegate::BUNDLE_FORMAT_VERSION);
+/// assert_eq!(info.source_sha256, *policy.source_sha256());
+/// assert!(info.signature.is_none());
+/// # Ok::<(), scopegate::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BundleInfo {
+    /// The format version ([`BUNDLE_FORMAT_VERSION`] for every bundle that reads).
+    pub format_version: u16,
+    /// The version of scopegate that wrote the bundle.
+    pub engine_version: String,
+    /// The SHA-256 of the policy's source: the JSON text it was read from (or, for a policy
+    /// built from a [`PolicyDocument`], the document's compact JSON).
+    pub source_sha256: [u8; 32],
+    /// How many bytes the signature covers (every byte before the signature section).
+    pub signed_len: usize,
+    /// The Ed25519 signature, when the bundle is signed.
+    pub signature: Option<[u8; SIGNATURE_LEN]>,
+}
+
+fn invalid(message: impl Into<String>) -> Error {
+    Error::new(ErrorCode::InvalidBundle, message)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    use core::fmt::Write as _;
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for byte in bytes {
+        let _ = write!(out, "{byte:02x}");
+    }
+    out
+}
+
+impl BundleInfo {
+    /// Reads a bundle's header and signature section, checking the magic, the format version and
+    /// the lengths ([`ErrorCode::InvalidBundle`] otherwise).
+    pub fn read(bytes: &[u8]) -> Result<BundleInfo, Error> {
+        let Parts {
+            payload,
+            signed_len,
+            signature,
+        } = split(bytes)?;
+        let (head, _) = postcard::take_from_bytes::<PayloadHead>(payload)
+            .map_err(|e| invalid(format!("the bundle's payload cannot be read: {e}")))?;
+        Ok(BundleInfo {
+            format_version: BUNDLE_FORMAT_VERSION,
+            engine_version: head.engine,
+            source_sha256: head.source_sha256,
+            signed_len,
+            signature,
+        })
+    }
+
+    /// The source's SHA-256 in lower-case hexadecimal.
+    pub fn source_sha256_hex(&self) -> String {
+        hex(&self.source_sha256)
+    }
+}
+
+/// A bundle cut into its parts.
+struct Parts<'b> {
+    payload: &'b [u8],
+    signed_len: usize,
+    signature: Option<[u8; SIGNATURE_LEN]>,
+}
+
+/// The payload, signature section and signed length of `bytes`, after checking the header.
+fn split(bytes: &[u8]) -> Result<Parts<'_>, Error> {
+    let (Some(magic), Some(version), Some(length)) =
+        (bytes.get(..4), bytes.get(4..6), bytes.get(6..HEADER_LEN))
+    else {
+        return Err(invalid(format!(
+            "{} bytes are too short for a policy bundle",
+            bytes.len()
+        )));
+    };
+    if magic != MAGIC {
+        return Err(invalid(
+            "not a scopegate policy bundle (it does not start with \"SGPB\")",
+        ));
+    }
+    let version = u16::from_le_bytes(version.try_into().unwrap_or_default());
+    if version != BUNDLE_FORMAT_VERSION {
+        return Err(invalid(format!(
+            "the bundle has format version {version}; this release of scopegate reads version {BUNDLE_FORMAT_VERSION} (compile the policy again with this release)"
+        )));
+    }
+    let length = u32::from_le_bytes(length.try_into().unwrap_or_default()) as usize;
+    let signed_len = HEADER_LEN
+        .checked_add(length)
+        .filter(|&end| end <= bytes.len())
+        .ok_or_else(|| {
+            invalid(format!(
+                "the bundle says its payload has {length} bytes, but only {} follow",
+                bytes.len().saturating_sub(HEADER_LEN)
+            ))
+        })?;
+    let payload = bytes.get(HEADER_LEN..signed_len).unwrap_or_default();
+    let signature = match bytes.get(signed_len..).unwrap_or_default() {
+        [] => None,
+        [ED25519_TAG, signature @ ..] => {
+            Some(<[u8; SIGNATURE_LEN]>::try_from(signature).map_err(|_| {
+                invalid(format!(
+                    "the signature section has {} bytes; an Ed25519 signature has {SIGNATURE_LEN}",
+                    signature.len()
+                ))
+            })?)
+        }
+        [tag, ..] => {
+            return Err(invalid(format!(
+                "unknown signature section (tag {tag}) after the payload"
+            )))
+        }
+    };
+    Ok(Parts {
+        payload,
+        signed_len,
+        signature,
+    })
+}
+
+/// Appends an Ed25519 signature section to an unsigned bundle (whose every byte it signs).
+pub(crate) fn append_signature(unsigned: &[u8], signature: &[u8]) -> Result<Vec<u8>, Error> {
+    let info = BundleInfo::read(unsigned)?;
+    if info.signature.is_some() {
+        return Err(invalid("the bundle is signed already"));
+    }
+    if signature.len() != SIGNATURE_LEN {
+        return Err(Error::new(
+            ErrorCode::InvalidBundleSignature,
+            format!(
+                "an Ed25519 signature has {SIGNATURE_LEN} bytes, not {}",
+                signature.len()
+            ),
+        ));
+    }
+    let mut out = Vec::with_capacity(unsigned.len() + 1 + SIGNATURE_LEN);
+    out.extend_from_slice(unsigned);
+    out.push(ED25519_TAG);
+    out.extend_from_slice(signature);
+    Ok(out)
+}
+
+/// The payload's first fields, read alone by [`BundleInfo::read`].
+#[derive(Deserialize)]
+struct PayloadHead {
+    engine: String,
+    source_sha256: [u8; 32],
+}
+
+#[derive(Serialize, Deserialize)]
+struct Payload {
+    engine: String,
+    source_sha256: [u8; 32],
+    body: Body,
+}
+
+/// The compiled policy as the bundle stores it: names once, references as indexes.
+#[derive(Serialize, Deserialize)]
+struct Body {
+    name: String,
+    description: String,
+    /// Sorted by name (a scope's id is its index).
+    scopes: Vec<WireScope>,
+    /// Sorted by name.
+    roles: Vec<WireRole>,
+    /// `None` for `"all"`.
+    default_scopes: Option<Vec<String>>,
+    unknown_scopes: UnknownScopes,
+    path_matching: WireMatching,
+    /// Scope ids.
+    query: Vec<u32>,
+    /// The method names the rules use, sorted.
+    methods: Vec<String>,
+    rules: Vec<WireRule>,
+    trie: Vec<WireNode>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct WireScope {
+    name: String,
+    description: String,
+    subject: Subject,
+    client_safe: bool,
+    implies: Vec<u32>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct WireRole {
+    name: String,
+    members: Vec<u32>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct WireMatching {
+    case_insensitive: bool,
+    allow_semicolons: bool,
+    ignore_trailing_slash: bool,
+}
+
+#[derive(Serialize, Deserialize)]
+struct WireRule {
+    id: String,
+    description: String,
+    effect: Effect,
+    /// Method ids, sorted; `None` for `"*"`.
+    methods: Option<Vec<u32>>,
+    /// `all_of` scope ids, sorted.
+    all: Vec<u32>,
+    /// `any_of` scope ids, in the order written.
+    any: Vec<u32>,
+    paths: Vec<String>,
+    except: Vec<String>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct WireNode {
+    literals: Vec<(String, u32)>,
+    one: Option<u32>,
+    /// (rule, except) pairs.
+    rest: Vec<(u32, bool)>,
+    end: Vec<(u32, bool)>,
+}
+
+impl Policy {
+    /// The policy as a compiled bundle, unsigned, descriptions kept: load it with
+    /// [`from_bundle`](Self::from_bundle) here, or with `Policy.fromBundle` in JavaScript (both
+    /// builds).
+    ///
+    /// ```
+    /// use scopegate::{Policy, ScopeSet};
+    /// let policy = Policy::from_json(include_str!("../../examples/policies/banking.json"))?;
+    /// let loaded = Policy::from_bundle(&policy.to_bundle())?;
+    /// let grant = loaded.expand(&ScopeSet::parse("read_only")?);
+    /// assert_eq!(loaded.decide("GET", "/cards/123", &grant).rule.as_deref(), Some("read-own"));
+    /// # Ok::<(), scopegate::Error>(())
+    /// ```
+    pub fn to_bundle(&self) -> Vec<u8> {
+        self.write_bundle(false)
+    }
+
+    /// The policy as a bundle written as `options` say (signed, descriptions stripped). Fails
+    /// only when the signing key cannot be used ([`ErrorCode::InvalidKey`]).
+    pub fn to_bundle_with(&self, options: &BundleOptions) -> Result<Vec<u8>, Error> {
+        let unsigned = self.write_bundle(options.strip_descriptions);
+        match &options.signing_key_pem {
+            None => Ok(unsigned),
+            Some(pem) => {
+                let signature = sign_ed25519(pem, &unsigned)?;
+                append_signature(&unsigned, &signature)
+            }
+        }
+    }
+
+    fn write_bundle(&self, strip: bool) -> Vec<u8> {
+        let text = |s: &String| if strip { String::new() } else { s.clone() };
+        let doc = &self.document;
+        let ids = |list: &[u32]| list.to_vec();
+        let body = Body {
+            name: doc.name.clone(),
+            description: text(&doc.description),
+            scopes: self
+                .scopes
+                .iter()
+                .zip(doc.scopes.values())
+                .enumerate()
+                .map(|(id, (name, definition))| WireScope {
+                    name: name.clone(),
+                    description: text(&definition.description),
+                    subject: definition.subject,
+                    client_safe: definition.client_safe,
+                    implies: ids(self.implies.edges(id)),
+                })
+                .collect(),
+            roles: self
+                .roles
+                .iter()
+                .map(|(name, members)| WireRole {
+                    name: name.clone(),
+                    members: ids(members),
+                })
+                .collect(),
+            default_scopes: match &doc.default_scopes {
+                DefaultScopes::All => None,
+                DefaultScopes::List(list) => Some(list.clone()),
+            },
+            unknown_scopes: doc.unknown_scopes,
+            path_matching: WireMatching {
+                case_insensitive: self.matching.case_insensitive,
+                allow_semicolons: self.matching.allow_semicolons,
+                ignore_trailing_slash: self.matching.ignore_trailing_slash,
+            },
+            query: self.query_ok.ones().map(|id| id as u32).collect(),
+            methods: self.methods.clone(),
+            rules: self
+                .rules
+                .iter()
+                .zip(&doc.rules)
+                .map(|(rule, definition)| WireRule {
+                    id: rule.id.to_string(),
+                    description: text(&definition.description),
+                    effect: rule.effect,
+                    methods: match &rule.methods {
+                        Methods::Any => None,
+                        Methods::Named(list) => Some(ids(list)),
+                    },
+                    all: ids(&rule.all),
+                    any: ids(&rule.any),
+                    paths: rule.paths.iter().map(|p| p.as_str().into()).collect(),
+                    except: definition.except.clone(),
+                })
+                .collect(),
+            trie: self
+                .trie
+                .nodes
+                .iter()
+                .map(|node| WireNode {
+                    literals: node
+                        .literals
+                        .iter()
+                        .map(|(key, child)| (key.text.to_string(), *child))
+                        .collect(),
+                    one: node.one,
+                    rest: node.rest.iter().map(|h| (h.rule, h.except)).collect(),
+                    end: node.end.iter().map(|h| (h.rule, h.except)).collect(),
+                })
+                .collect(),
+        };
+        let payload = Payload {
+            engine: env!("CARGO_PKG_VERSION").into(),
+            source_sha256: self.source_sha256,
+            body,
+        };
+        // Serializing plain structs into a vector cannot fail.
+        let payload = postcard::to_allocvec(&payload).unwrap_or_default();
+        let mut out = Vec::with_capacity(HEADER_LEN + payload.len());
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&BUNDLE_FORMAT_VERSION.to_le_bytes());
+        out.extend_from_slice(
+            &u32::try_from(payload.len())
+                .unwrap_or(u32::MAX)
+                .to_le_bytes(),
+        );
+        out.extend_from_slice(&payload);
+        out
+    }
+
+    /// Loads a policy from a bundle, within the default [`Limits`]. A signed bundle loads
+    /// without its signature being checked; use [`from_signed_bundle`](Self::from_signed_bundle)
+    /// to require one.
+    ///
+    /// ```
+    /// use scopegate::{ErrorCode, Policy};
+    /// let err = Policy::from_bundle(b"SGPB\x02\x00\x00\x00\x00\x00").unwrap_err();
+    /// assert_eq!(err.code(), ErrorCode::InvalidBundle);
+    /// assert!(err.message().contains("format version 2"));
+    /// # Ok::<(), scopegate::Error>(())
+    /// ```
+    pub fn from_bundle(bytes: &[u8]) -> Result<Policy, Error> {
+        Self::from_bundle_with_limits(bytes, &Limits::DEFAULT)
+    }
+
+    /// [`from_bundle`](Self::from_bundle) within other [`Limits`] (`max_document_bytes` bounds
+    /// the bundle's size).
+    pub fn from_bundle_with_limits(bytes: &[u8], limits: &Limits) -> Result<Policy, Error> {
+        if bytes.len() > limits.max_document_bytes {
+            return Err(invalid(format!(
+                "the bundle has {} bytes, more than the limit of {} (Limits::max_document_bytes)",
+                bytes.len(),
+                limits.max_document_bytes
+            )));
+        }
+        let payload = split(bytes)?.payload;
+        let (payload, rest) = postcard::take_from_bytes::<Payload>(payload)
+            .map_err(|e| invalid(format!("the bundle's payload cannot be read: {e}")))?;
+        if !rest.is_empty() {
+            return Err(invalid(format!(
+                "{} unread bytes at the end of the bundle's payload",
+                rest.len()
+            )));
+        }
+        build(payload, limits)
+    }
+
+    /// Loads a signed bundle, refusing it with [`ErrorCode::InvalidBundleSignature`] unless it is
+    /// signed and its Ed25519 signature verifies with `key` (an Ed25519 public key: PEM or JWK,
+    /// through [`KeySet`](crate::KeySet)). Natively this needs a signature backend (`aws-lc`, the
+    /// default, or `rust-crypto`); in JavaScript, `Policy.fromBundle(bytes, { verifyKey })` has the
+    /// platform's WebCrypto verify.
+    #[cfg(feature = "verify")]
+    pub fn from_signed_bundle(bytes: &[u8], key: &crate::KeySet) -> Result<Policy, Error> {
+        let info = BundleInfo::read(bytes)?;
+        let Some(signature) = info.signature else {
+            return Err(Error::new(
+                ErrorCode::InvalidBundleSignature,
+                "the bundle is not signed, and a verification key was given",
+            ));
+        };
+        let signed = bytes.get(..info.signed_len).unwrap_or_default();
+        key.verify_signature(crate::Algorithm::EdDSA, None, signed, &signature)
+            .map_err(|e| {
+                let why = if e.code() == ErrorCode::InvalidSignature {
+                    "the bundle's signature does not verify with the key (tampered, or signed by another key)".to_string()
+                } else {
+                    format!("the bundle's signature cannot be checked: {}", e.message())
+                };
+                Error::new(ErrorCode::InvalidBundleSignature, why)
+            })?;
+        Self::from_bundle(bytes)
+    }
+
+    /// The SHA-256 of the policy's source: the JSON text it was read from, the compact JSON of
+    /// the document it was built from, or what its bundle says.
+    pub fn source_sha256(&self) -> &[u8; 32] {
+        &self.source_sha256
+    }
+}
+
+/// Signs `message` with an Ed25519 PKCS#8 PEM private key.
+#[cfg(feature = "aws-lc")]
+fn sign_ed25519(pem: &str, message: &[u8]) -> Result<[u8; SIGNATURE_LEN], Error> {
+    use aws_lc_rs::signature::Ed25519KeyPair;
+    let der = crate::verify::keys::pem_body(pem, "PRIVATE KEY")?;
+    let pair = Ed25519KeyPair::from_pkcs8(&der).map_err(|e| {
+        Error::new(
+            ErrorCode::InvalidKey,
+            format!("the signing key is not an Ed25519 PKCS#8 private key: {e}"),
+        )
+    })?;
+    <[u8; SIGNATURE_LEN]>::try_from(pair.sign(message).as_ref())
+        .map_err(|_| Error::new(ErrorCode::InvalidKey, "unexpected signature length"))
+}
+
+#[cfg(not(feature = "aws-lc"))]
+fn sign_ed25519(_: &str, _: &[u8]) -> Result<[u8; SIGNATURE_LEN], Error> {
+    Err(Error::new(
+        ErrorCode::InvalidKey,
+        "this build cannot sign bundles: natively, enable the `aws-lc` feature (the default); in JavaScript, toBundle({ signingKey }) signs with WebCrypto",
+    ))
+}
+
+/// Checks that `count` is within `limit`.
+fn within(what: &str, count: usize, limit: usize, field: &str) -> Result<(), Error> {
+    if count > limit {
+        return Err(invalid(format!(
+            "{what}: {count}, more than the limit of {limit} (Limits::{field})"
+        )));
+    }
+    Ok(())
+}
+
+/// Checks that every id of `ids` is below `bound`.
+fn ids_below(ids: &[u32], bound: usize, what: &str) -> Result<(), Error> {
+    match ids.iter().find(|&&id| id as usize >= bound) {
+        Some(id) => Err(invalid(format!(
+            "{what} refers to index {id}, but there are only {bound}"
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// Whether `list` is strictly ascending (sorted, no repeats).
+fn strictly_ascending<T: Ord>(list: &[T]) -> bool {
+    list.windows(2).all(|pair| matches!(pair, [a, b] if a < b))
+}
+
+/// Checks a payload and builds its policy and document.
+fn build(payload: Payload, limits: &Limits) -> Result<Policy, Error> {
+    let body = payload.body;
+    let width = body.scopes.len();
+    within("scopes", width, limits.max_scopes, "max_scopes")?;
+    within("roles", body.roles.len(), limits.max_roles, "max_roles")?;
+    within("rules", body.rules.len(), limits.max_rules, "max_rules")?;
+    let edges: usize = body.scopes.iter().map(|s| s.implies.len()).sum();
+    within("`implies` edges", edges, limits.max_implies, "max_implies")?;
+    if body.name.trim().is_empty() {
+        return Err(invalid("the policy name is empty"));
+    }
+
+    // Scopes: sorted, valid names (a scope's id is its index).
+    if !strictly_ascending(&body.scopes.iter().map(|s| &s.name).collect::<Vec<_>>()) {
+        return Err(invalid("the scopes are not sorted by name without repeats"));
+    }
+    if let Some(bad) = body.scopes.iter().find(|s| !is_scope_token(&s.name)) {
+        return Err(invalid(format!(
+            "scope name {:?} is not a valid RFC 6749 scope token",
+            bad.name
+        )));
+    }
+    let names: Vec<String> = body.scopes.iter().map(|s| s.name.clone()).collect();
+    let mut end_user = Bits::with_len(width);
+    let mut client_unsafe = Bits::with_len(width);
+    let mut edge_lists = Vec::with_capacity(width);
+    let mut scopes = BTreeMap::new();
+    for (id, scope) in body.scopes.into_iter().enumerate() {
+        ids_below(&scope.implies, width, "an `implies` list")?;
+        if scope.subject == Subject::EndUser {
+            end_user.set(id);
+        }
+        if !scope.client_safe {
+            client_unsafe.set(id);
+        }
+        let implies = name_list(&names, &scope.implies);
+        edge_lists.push(scope.implies);
+        scopes.insert(
+            scope.name,
+            ScopeDefinition {
+                description: scope.description,
+                subject: scope.subject,
+                client_safe: scope.client_safe,
+                implies,
+            },
+        );
+    }
+    let implies = Implies::new(edge_lists);
+    if let Some(cycle) = implies.cycles().first() {
+        let name = names.get(cycle.origin).map_or("", String::as_str);
+        return Err(invalid(format!(
+            "the `implies` relation has a cycle through {name:?}"
+        )));
+    }
+
+    // Roles.
+    if !strictly_ascending(&body.roles.iter().map(|r| &r.name).collect::<Vec<_>>()) {
+        return Err(invalid("the roles are not sorted by name without repeats"));
+    }
+    let mut roles = Vec::with_capacity(body.roles.len());
+    let mut role_map = BTreeMap::new();
+    for role in body.roles {
+        ids_below(&role.members, width, "a role")?;
+        if !is_scope_token(&role.name) || names.binary_search(&role.name).is_ok() {
+            return Err(invalid(format!(
+                "role name {:?} is not a scope token, or is a scope's name",
+                role.name
+            )));
+        }
+        role_map.insert(role.name.clone(), name_list(&names, &role.members));
+        roles.push((role.name, role.members.into_boxed_slice()));
+    }
+    let default_scopes = match body.default_scopes {
+        None => DefaultScopes::All,
+        Some(list) => {
+            if let Some(bad) = list
+                .iter()
+                .find(|n| names.binary_search(n).is_err() && !role_map.contains_key(*n))
+            {
+                return Err(invalid(format!(
+                    "default_scopes names {bad:?}, which is neither a scope nor a role"
+                )));
+            }
+            DefaultScopes::List(list)
+        }
+    };
+    ids_below(&body.query, width, "transport.query")?;
+    let mut query_ok = Bits::with_len(width);
+    for &id in &body.query {
+        query_ok.set(id as usize);
+    }
+
+    // Methods and rules.
+    if !strictly_ascending(&body.methods)
+        || body.methods.iter().any(|m| method_problem(m).is_some())
+    {
+        return Err(invalid(
+            "the method names are not sorted upper-case HTTP method tokens",
+        ));
+    }
+    let head_named = body
+        .methods
+        .binary_search_by(|m| m.as_str().cmp("HEAD"))
+        .is_ok();
+    let matching = PathMatching {
+        case_insensitive: body.path_matching.case_insensitive,
+        allow_semicolons: body.path_matching.allow_semicolons,
+        ignore_trailing_slash: body.path_matching.ignore_trailing_slash,
+    };
+    let mut rules = Vec::with_capacity(body.rules.len());
+    let mut definitions = Vec::with_capacity(body.rules.len());
+    let mut segments = 0usize;
+    for rule in body.rules {
+        let patterns = rule.paths.len().saturating_add(rule.except.len());
+        within(
+            "path patterns in a rule",
+            patterns,
+            limits.max_patterns_per_rule,
+            "max_patterns_per_rule",
+        )?;
+        if rule.id.trim().is_empty() || rule.paths.is_empty() {
+            return Err(invalid("a rule has an empty id or no path pattern"));
+        }
+        ids_below(&rule.all, width, "a rule's all_of")?;
+        ids_below(&rule.any, width, "a rule's any_of")?;
+        if !strictly_ascending(&rule.all) {
+            return Err(invalid(format!(
+                "rule {:?}: all_of is not sorted without repeats",
+                rule.id
+            )));
+        }
+        let methods = match rule.methods {
+            None => Methods::Any,
+            Some(ids) => {
+                ids_below(&ids, body.methods.len(), "a rule's methods")?;
+                if ids.is_empty() || !strictly_ascending(&ids) {
+                    return Err(invalid(format!(
+                        "rule {:?}: its methods are empty or not sorted without repeats",
+                        rule.id
+                    )));
+                }
+                Methods::Named(ids.into_boxed_slice())
+            }
+        };
+        let mut paths = Vec::with_capacity(rule.paths.len());
+        for source in rule.paths.iter().chain(&rule.except) {
+            let pattern = PathPattern::parse(source)
+                .map_err(|e| invalid(format!("rule {:?}: {}", rule.id, e.message())))?;
+            within(
+                "path pattern segments",
+                pattern.segment_count(),
+                limits.max_segments_per_pattern,
+                "max_segments_per_pattern",
+            )?;
+            segments = segments.saturating_add(pattern.segment_count());
+            if paths.len() < rule.paths.len() {
+                paths.push(pattern);
+            }
+        }
+        let method_names = match &methods {
+            Methods::Any => vec!["*".to_string()],
+            Methods::Named(ids) => name_list(&body.methods, ids),
+        };
+        definitions.push(RuleDefinition {
+            id: rule.id.clone(),
+            methods: method_names,
+            paths: rule.paths,
+            except: rule.except,
+            any_of: name_list(&names, &rule.any),
+            all_of: name_list(&names, &rule.all),
+            effect: rule.effect,
+            description: rule.description,
+        });
+        rules.push(CompiledRule {
+            id: rule.id.into(),
+            effect: rule.effect,
+            all: rule.all.into_boxed_slice(),
+            any: rule.any.into_boxed_slice(),
+            methods,
+            paths,
+        });
+    }
+
+    let trie = build_trie(body.trie, rules.len(), segments, matching.case_insensitive)?;
+    let document = PolicyDocument {
+        schema: None,
+        version: POLICY_VERSION,
+        name: body.name,
+        description: body.description,
+        scopes,
+        roles: role_map,
+        default_scopes,
+        unknown_scopes: body.unknown_scopes,
+        path_matching: matching,
+        transport: Transport {
+            query: name_list(&names, &body.query),
+        },
+        rules: definitions,
+    };
+    Ok(Policy {
+        id: NEXT_POLICY_ID.fetch_add(1, Ordering::Relaxed),
+        document,
+        source_sha256: payload.source_sha256,
+        scopes: names,
+        implies,
+        end_user,
+        client_unsafe,
+        query_ok,
+        roles,
+        rules,
+        trie,
+        methods: body.methods,
+        head_named,
+        matching,
+    })
+}
+
+/// The names of `ids` (checked to be in range before).
+fn name_list(names: &[String], ids: &[u32]) -> Vec<String> {
+    ids.iter()
+        .filter_map(|&id| names.get(id as usize).cloned())
+        .collect()
+}
+
+/// Checks and builds the route trie: children after their parent and within the nodes, one
+/// parent per node, at most one node per pattern segment (and the root), literals sorted (lower
+/// case when the policy folds case), hits naming existing rules.
+fn build_trie(
+    wire: Vec<WireNode>,
+    rule_count: usize,
+    segments: usize,
+    fold_case: bool,
+) -> Result<Trie, Error> {
+    if wire.is_empty() || wire.len() > segments.saturating_add(1) {
+        return Err(invalid(format!(
+            "the route trie has {} nodes for {segments} pattern segments",
+            wire.len()
+        )));
+    }
+    let count = wire.len();
+    let mut has_parent = vec![false; count];
+    let mut nodes = Vec::with_capacity(count);
+    for (index, node) in wire.into_iter().enumerate() {
+        let literals: Vec<(LiteralKey, u32)> = node
+            .literals
+            .into_iter()
+            .map(|(text, child)| (LiteralKey::new(text.into()), child))
+            .collect();
+        if fold_case
+            && literals
+                .iter()
+                .any(|(key, _)| key.text.bytes().any(|b| b.is_ascii_uppercase()))
+        {
+            return Err(invalid(
+                "a case-insensitive trie holds an upper-case literal",
+            ));
+        }
+        if !strictly_ascending(&literals.iter().map(|(key, _)| key).collect::<Vec<_>>()) {
+            return Err(invalid("a trie node's literals are not sorted"));
+        }
+        for child in literals.iter().map(|(_, c)| *c).chain(node.one) {
+            let slot = has_parent
+                .get_mut(child as usize)
+                .filter(|_| child as usize > index);
+            match slot {
+                Some(seen) if !*seen => *seen = true,
+                _ => {
+                    return Err(invalid(format!(
+                        "trie node {index} has child {child}, which is out of order, out of range or shared"
+                    )))
+                }
+            }
+        }
+        let hits = |list: Vec<(u32, bool)>| -> Result<Vec<Hit>, Error> {
+            list.into_iter()
+                .map(|(rule, except)| {
+                    if (rule as usize) < rule_count {
+                        Ok(Hit { rule, except })
+                    } else {
+                        Err(invalid(format!(
+                            "a trie node names rule {rule}, but there are {rule_count}"
+                        )))
+                    }
+                })
+                .collect()
+        };
+        nodes.push(Node {
+            literals,
+            one: node.one,
+            rest: hits(node.rest)?,
+            end: hits(node.end)?,
+        });
+    }
+    if has_parent.iter().skip(1).any(|seen| !seen) {
+        return Err(invalid("a trie node other than the root has no parent"));
+    }
+    Ok(Trie { nodes })
+}
