@@ -4,8 +4,8 @@
 //! refusals of invalid policies (`invalid-policies.json`) and the decoded, verified or refused
 //! tokens (`tokens.json`).
 //!
-//! Run: `cargo run --example tables_json [lite]` (`lite`: without the verified tokens, for the
-//! npm lite build, which has no `Verifier`).
+//! Run: `cargo run --example tables_json [lite]` (`lite`: without the verified tokens and the
+//! refused policies, for the npm lite build, which has no `Verifier` and reads bundles only).
 
 use std::collections::BTreeMap;
 
@@ -23,7 +23,9 @@ mod verifier_spec;
 struct Tables {
     decisions: BTreeMap<String, Vec<Row>>,
     grants: Vec<GrantRow>,
-    invalid_policies: Vec<Refusal>,
+    /// Not in the lite build, which reads bundles only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    invalid_policies: Option<Vec<Refusal>>,
     tokens: Tokens,
 }
 
@@ -232,7 +234,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let out = Tables {
         decisions: decisions()?,
         grants: grants()?,
-        invalid_policies: invalid_policies()?,
+        invalid_policies: if lite {
+            None
+        } else {
+            Some(invalid_policies()?)
+        },
         tokens: tokens(lite)?,
     };
     println!("{}", serde_json::to_string(&out)?);

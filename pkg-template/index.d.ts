@@ -1,6 +1,6 @@
 // scopegate (full build): scopes, policies, decisions, decoding and signature verification.
 import type { ClockOptions, Decision, Grant, ScopegateError, Token } from './types.js';
-import { PolicyBase } from './types.js';
+import { BundleBytes, BundleKey, BundleLoadOptions, PolicyBase, PolicyDocument, RemoteBundleBase } from './types.js';
 
 export * from './types.js';
 
@@ -80,6 +80,13 @@ export declare class Authorization {
 
 /** A compiled policy (full build: can authorize whole requests). */
 export declare class Policy extends PolicyBase {
+  /** Loads and compiles a policy; throws ScopegateError (`invalid_policy`, ...) with every problem. */
+  constructor(policy: string | PolicyDocument);
+  private readonly __scopegateBuild: 'full';
+  /** Loads a compiled bundle; with `verifyKey`, only one signed by that key. */
+  static fromBundle(bytes: BundleBytes, options?: BundleLoadOptions): Promise<Policy>;
+  /** The policy as a compiled bundle; `signingKey` (Ed25519 private key) signs it. */
+  toBundle(options?: { stripDescriptions?: boolean; signingKey?: BundleKey }): Promise<Uint8Array>;
   /**
    * Finds, verifies (through the verifier's cache) and checks the request's bearer token, then
    * decides. Token problems reject with a ScopegateError; a token without the scopes resolves to
@@ -136,7 +143,7 @@ export declare class RemoteJwks {
 
 /** Options of guard(). */
 export interface GuardOptions {
-  policy: Policy;
+  policy: Policy | RemoteBundle;
   verifier: Verifier | RemoteJwks;
   /** Prefix of the headers the guard sets and strips from clients (default `x-scopegate-`). */
   headerPrefix?: string;
@@ -152,3 +159,6 @@ export interface GuardOptions {
  * headers set and client-sent ones removed.
  */
 export declare function guard(request: Request, options: GuardOptions): Promise<Request | Response>;
+
+/** A policy bundle kept up to date from a URL; guard() takes it as its `policy`. */
+export declare class RemoteBundle extends RemoteBundleBase<Policy> {}

@@ -1,7 +1,15 @@
 // scopegate/lite: scopes, policies, decisions and unverified decoding; no signature code.
-import { PolicyBase } from './types.js';
+import { BundleBytes, BundleLoadOptions, PolicyBase, RemoteBundleBase } from './types.js';
 
 export * from './types.js';
 
-/** A compiled policy. */
-export declare class Policy extends PolicyBase {}
+/** A compiled policy, loaded from a bundle (the lite build reads no JSON policy). */
+export declare class Policy extends PolicyBase {
+  private constructor();
+  private readonly __scopegateBuild: 'lite';
+  /** Loads a compiled bundle; with `verifyKey`, only one signed by that key. */
+  static fromBundle(bytes: BundleBytes, options?: BundleLoadOptions): Promise<Policy>;
+}
+
+/** A policy bundle kept up to date from a URL. */
+export declare class RemoteBundle extends RemoteBundleBase<Policy> {}

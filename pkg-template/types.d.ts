@@ -21,7 +21,9 @@ export type ErrorCode =
   /** Bytes that are not a compiled policy bundle of this format version (Policy.fromBundle). */
   | 'invalid_bundle'
   /** A bundle's signature is missing, does not verify, or the verification key cannot be used. */
-  | 'invalid_bundle_signature';
+  | 'invalid_bundle_signature'
+  /** A RemoteBundle has no policy yet (its first fetch failed or gave no usable bundle). */
+  | 'policy_unavailable';
 
 /** One problem of an invalid policy. */
 export interface Problem {
@@ -123,10 +125,22 @@ export declare class Grant {
 }
 
 /** A validated, compiled policy. Free it with `free()` or `using`. */
+/** Bundle bytes: what `toBundle()` and `scopegate compile` write. */
+export type BundleBytes = Uint8Array | ArrayBuffer | ArrayBufferView;
+
+/** An Ed25519 key for bundles: a CryptoKey, a PEM (`PUBLIC KEY` / `PRIVATE KEY`) or a JWK. */
+export type BundleKey = CryptoKey | string | JsonWebKey;
+
+/** Options of `Policy.fromBundle`. */
+export interface BundleLoadOptions {
+  /** Refuse the bundle (`invalid_bundle_signature`) unless this Ed25519 public key verifies its signature. */
+  verifyKey?: BundleKey;
+}
+
 export declare class PolicyBase {
-  /** Loads and compiles a policy; throws ScopegateError (`invalid_policy`, ...) with every problem. */
-  constructor(policy: string | PolicyDocument);
   readonly name: string;
+  /** The SHA-256 (hex) of the policy's source: its JSON text, or what its bundle recorded. */
+  readonly sourceSha256: string;
   /** requested ∩ allowed, with the policy's default rule when `requested` is null or empty. */
   grant(requested: Scopes | null | undefined, allowed: Scopes): Grant;
   /** The grant of a token that already carries `scopes`. */
@@ -339,3 +353,29 @@ export interface ElementRoot {
  * `data-param-<name>`), after every store change. Returns a function that undoes it.
  */
 export declare function bindElements(root: ElementRoot, store: SessionStore): () => void;
+
+/** Options of a RemoteBundle. Times in seconds. */
+export interface RemoteBundleOptions {
+  /** Ed25519 public key every bundle must be signed with (unsigned ones are then refused). */
+  verifyKey?: BundleKey;
+  /** How long a bundle is used before the URL is checked again (If-None-Match); default 60. */
+  ttl?: number;
+  /** Fetch timeout; default 5. */
+  timeout?: number;
+  /** The fetch function; default globalThis.fetch. */
+  fetch?: typeof fetch;
+  /** Called with a ScopegateError (`policy_unavailable`) on every failed check; the last good policy stays. */
+  onError?: (error: ScopegateError) => void;
+  /** Called with each newly loaded policy. */
+  onUpdate?: (policy: any) => void;
+}
+
+/** A policy bundle kept up to date from a URL (see RemoteBundle in each build). */
+export declare class RemoteBundleBase<P> {
+  constructor(url: string | URL, options?: RemoteBundleOptions);
+  /** The current policy, checking the URL when `ttl` has passed; rejects (`policy_unavailable`) only before any bundle loaded. */
+  policy(): Promise<P>;
+  readonly fetches: number;
+  readonly loads: number;
+  readonly lastError: ScopegateError | null;
+}

@@ -104,13 +104,16 @@ pub enum ErrorCode {
     /// A bundle's signature is missing (a verification key was given), does not verify with the
     /// key, or the key cannot be used.
     InvalidBundleSignature,
+    /// JavaScript: a `RemoteBundle` has no policy (its first fetch failed, or gave no usable
+    /// bundle).
+    PolicyUnavailable,
 }
 
 impl ErrorCode {
     /// Every code, in declaration order: the vocabulary shared with JavaScript (the TypeScript
     /// `ErrorCode` union and the README's error table list the same codes; a test holds them
     /// together).
-    pub const ALL: [ErrorCode; 41] = [
+    pub const ALL: [ErrorCode; 42] = [
         ErrorCode::InvalidScope,
         ErrorCode::InvalidPolicy,
         ErrorCode::InvalidJson,
@@ -152,6 +155,7 @@ impl ErrorCode {
         ErrorCode::NotInitialized,
         ErrorCode::InvalidBundle,
         ErrorCode::InvalidBundleSignature,
+        ErrorCode::PolicyUnavailable,
     ];
 
     /// The stable `snake_case` name of this code, as used in JSON and JavaScript.
@@ -202,6 +206,7 @@ impl ErrorCode {
             ErrorCode::NotInitialized => "not_initialized",
             ErrorCode::InvalidBundle => "invalid_bundle",
             ErrorCode::InvalidBundleSignature => "invalid_bundle_signature",
+            ErrorCode::PolicyUnavailable => "policy_unavailable",
         }
     }
 }

@@ -189,12 +189,16 @@ if (engine.Policy) {
   };
 }
 
-/** A constructible class whose constructor's traps are converted too. */
-function constructible(Class, className) {
+/**
+ * A constructible class whose constructor's traps are converted too; with `refusal`, a class
+ * this build cannot construct (the lite Policy: bundles only), whose constructor throws it.
+ */
+function constructible(Class, className, refusal) {
   if (typeof Class !== 'function') return Class;
   return new Proxy(Class, {
     construct(target, values, newTarget) {
       requireReady(`new ${className}`);
+      if (refusal) throw new ScopegateError(`new ${className}: ${refusal}`, 'invalid_argument');
       try {
         return Reflect.construct(target, values, newTarget);
       } catch (error) {
@@ -219,7 +223,13 @@ function call(original, name) {
   }[name];
 }
 
-export const Policy = constructible(engine.Policy, 'Policy');
+export const Policy = constructible(
+  engine.Policy,
+  'Policy',
+  engine.appendBundleSignature
+    ? null
+    : 'scopegate/lite loads compiled bundles only: use await Policy.fromBundle(bytes) (write the bundle with `scopegate compile policy.json` or policy.toBundle() of the full build, "scopegate")',
+);
 /** Decodes a JWT without verifying anything: the token is written into the module's input buffer. */
 export function decodeUnverified(token, options) {
   requireReady('decodeUnverified');

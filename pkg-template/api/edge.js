@@ -3,6 +3,7 @@
 // WebAssembly core).
 import { Verifier } from './verify.js';
 import { ScopegateError } from '../errors.js';
+import { RemoteBundle } from './bundle.js';
 
 export { Verifier, Authorization } from './verify.js';
 
@@ -215,7 +216,7 @@ function tokenRefusal(error, realm) {
     // §3.1: a request without authentication information gets no error code.
     return refusal(401, `Bearer${realm ? ` ${realmPart(realm)}` : ''}`, { error: 'invalid_token', code, message });
   }
-  if (code === 'jwks_unavailable') {
+  if (code === 'jwks_unavailable' || code === 'policy_unavailable') {
     return refusal(503, undefined, { error: 'temporarily_unavailable', code, message });
   }
   const error6750 = INVALID_REQUEST.has(code) ? 'invalid_request' : 'invalid_token';
@@ -237,8 +238,8 @@ export async function guard(request, options) {
     throw new ScopegateError('guard needs a Fetch API Request', 'invalid_argument');
   }
   const { policy, verifier, headerPrefix = 'x-scopegate-', realm, currentDate } = options ?? {};
-  if (policy === null || typeof policy?.authorize !== 'function') {
-    throw new ScopegateError('guard needs `policy` (a compiled Policy of the full build)', 'invalid_argument');
+  if (policy === null || (typeof policy?.authorize !== 'function' && !(policy instanceof RemoteBundle))) {
+    throw new ScopegateError('guard needs `policy`: a compiled Policy of the full build, or a RemoteBundle', 'invalid_argument');
   }
   if (!(verifier instanceof Verifier) && !(verifier instanceof RemoteJwks)) {
     throw new ScopegateError('guard needs `verifier`: a Verifier or a RemoteJwks', 'invalid_argument');
@@ -250,7 +251,8 @@ export async function guard(request, options) {
 
   let result;
   try {
-    result = await withKeys(verifier, (current) => policy.authorize(request.method, target, authorization, current, clock));
+    const deciding = policy instanceof RemoteBundle ? await policy.policy() : policy;
+    result = await withKeys(verifier, (current) => deciding.authorize(request.method, target, authorization, current, clock));
   } catch (error) {
     if (!(error instanceof ScopegateError)) throw error;
     return tokenRefusal(error, realm);

@@ -1,2 +1,3 @@
 export * from "./frontend.js";
 export * from "./edge.js";
+export * from "./bundle.js";

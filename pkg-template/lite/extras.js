@@ -1,1 +1,2 @@
 export * from "./frontend.js";
+export * from "./bundle.js";

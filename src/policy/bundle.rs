@@ -101,16 +101,17 @@ fn invalid(message: impl Into<String>) -> Error {
     Error::new(ErrorCode::InvalidBundle, message)
 }
 
-fn hex(bytes: &[u8]) -> String {
-    use core::fmt::Write as _;
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for byte in bytes {
-        let _ = write!(out, "{byte:02x}");
-    }
-    out
-}
-
 impl BundleInfo {
+    /// `bytes` in lower-case hexadecimal.
+    pub(crate) fn hex(bytes: &[u8]) -> String {
+        use core::fmt::Write as _;
+        let mut out = String::with_capacity(bytes.len() * 2);
+        for byte in bytes {
+            let _ = write!(out, "{byte:02x}");
+        }
+        out
+    }
+
     /// Reads a bundle's header and signature section, checking the magic, the format version and
     /// the lengths ([`ErrorCode::InvalidBundle`] otherwise).
     pub fn read(bytes: &[u8]) -> Result<BundleInfo, Error> {
@@ -124,7 +125,7 @@ impl BundleInfo {
         Ok(BundleInfo {
             format_version: BUNDLE_FORMAT_VERSION,
             engine_version: head.engine,
-            source_sha256: head.source_sha256,
+            source_sha256: sha256_of(head.source_sha256)?,
             signed_len,
             signature,
         })
@@ -132,7 +133,7 @@ impl BundleInfo {
 
     /// The source's SHA-256 in lower-case hexadecimal.
     pub fn source_sha256_hex(&self) -> String {
-        hex(&self.source_sha256)
+        Self::hex(&self.source_sha256)
     }
 }
 
@@ -224,14 +225,26 @@ pub(crate) fn append_signature(unsigned: &[u8], signature: &[u8]) -> Result<Vec<
 #[derive(Deserialize)]
 struct PayloadHead {
     engine: String,
-    source_sha256: [u8; 32],
+    source_sha256: Vec<u8>,
 }
 
+/// (The hash is a byte vector, not an array: serde reads arrays element by element, with more
+/// code in every module.)
 #[derive(Serialize, Deserialize)]
 struct Payload {
     engine: String,
-    source_sha256: [u8; 32],
+    source_sha256: Vec<u8>,
     body: Body,
+}
+
+/// A hash read from a payload: exactly 32 bytes.
+fn sha256_of(bytes: Vec<u8>) -> Result<[u8; 32], Error> {
+    <[u8; 32]>::try_from(bytes).map_err(|b| {
+        invalid(format!(
+            "the source hash has {} bytes; a SHA-256 has 32",
+            b.len()
+        ))
+    })
 }
 
 /// The compiled policy as the bundle stores it: names once, references as indexes.
@@ -407,7 +420,7 @@ impl Policy {
         };
         let payload = Payload {
             engine: env!("CARGO_PKG_VERSION").into(),
-            source_sha256: self.source_sha256,
+            source_sha256: self.source_sha256.to_vec(),
             body,
         };
         // Serializing plain structs into a vector cannot fail.
@@ -545,6 +558,7 @@ fn strictly_ascending<T: Ord>(list: &[T]) -> bool {
 
 /// Checks a payload and builds its policy and document.
 fn build(payload: Payload, limits: &Limits) -> Result<Policy, Error> {
+    let source_sha256 = sha256_of(payload.source_sha256)?;
     let body = payload.body;
     let width = body.scopes.len();
     within("scopes", width, limits.max_scopes, "max_scopes")?;
@@ -746,7 +760,7 @@ fn build(payload: Payload, limits: &Limits) -> Result<Policy, Error> {
     Ok(Policy {
         id: NEXT_POLICY_ID.fetch_add(1, Ordering::Relaxed),
         document,
-        source_sha256: payload.source_sha256,
+        source_sha256,
         scopes: names,
         implies,
         end_user,

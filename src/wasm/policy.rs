@@ -5,9 +5,7 @@ use alloc::rc::Rc;
 
 use wasm_bindgen::prelude::*;
 
-use super::args::{
-    array_items, flag_arg, get, invalid_argument, json_text_arg, scopes_arg, string_arg,
-};
+use super::args::{array_items, flag_arg, get, invalid_argument, scopes_arg, string_arg};
 use super::{exchange, to_js_error, to_plain};
 use crate::{Grant, Policy};
 
@@ -70,17 +68,73 @@ impl JsGrant {
     }
 }
 
+/// JSON policies and writing bundles: the full build only (`policy-json`); the lite build
+/// loads bundles.
+#[cfg(feature = "policy-json")]
 #[wasm_bindgen(js_class = Policy)]
 impl JsPolicy {
     /// Loads and compiles a policy from JSON text or a plain object.
     #[wasm_bindgen(constructor)]
     pub fn new(policy: JsValue) -> Result<JsPolicy, JsValue> {
-        let json = json_text_arg("policy", &policy)?;
+        let json = super::args::json_text_arg("policy", &policy)?;
         Policy::from_json(&json)
             .map(|inner| JsPolicy {
                 inner: Rc::new(inner),
             })
             .map_err(|e| to_js_error(&e))
+    }
+
+    /// The policy as an unsigned bundle (the package's async `toBundle` signs it when asked).
+    #[wasm_bindgen(js_name = toBundleBytes)]
+    pub fn to_bundle_bytes(&self, strip_descriptions: bool) -> Vec<u8> {
+        let options = crate::BundleOptions {
+            strip_descriptions,
+            signing_key_pem: None,
+        };
+        self.inner.to_bundle_with(&options).unwrap_or_default()
+    }
+}
+
+/// An unsigned bundle with an Ed25519 signature section appended (the package signs with
+/// WebCrypto).
+#[cfg(feature = "policy-json")]
+#[wasm_bindgen(js_name = appendBundleSignature)]
+pub fn append_bundle_signature(bundle: &[u8], signature: &[u8]) -> Result<Vec<u8>, JsValue> {
+    crate::policy::bundle::append_signature(bundle, signature).map_err(|e| to_js_error(&e))
+}
+
+/// What the package needs to check a bundle's signature: `null` when it is unsigned, or
+/// `[signedLength, signature]`.
+#[wasm_bindgen(js_name = bundleSignature)]
+pub fn bundle_signature(bundle: &[u8]) -> Result<JsValue, JsValue> {
+    let info = crate::BundleInfo::read(bundle).map_err(|e| to_js_error(&e))?;
+    Ok(match info.signature {
+        None => JsValue::NULL,
+        Some(signature) => js_sys::Array::of2(
+            &JsValue::from_f64(info.signed_len as f64),
+            &js_sys::Uint8Array::from(&signature[..]),
+        )
+        .into(),
+    })
+}
+
+#[wasm_bindgen(js_class = Policy)]
+impl JsPolicy {
+    /// Loads a policy from bundle bytes (the package's async `Policy.fromBundle` checks the
+    /// signature first when given a `verifyKey`).
+    #[wasm_bindgen(js_name = fromBundleBytes)]
+    pub fn from_bundle_bytes(bundle: &[u8]) -> Result<JsPolicy, JsValue> {
+        Policy::from_bundle(bundle)
+            .map(|inner| JsPolicy {
+                inner: Rc::new(inner),
+            })
+            .map_err(|e| to_js_error(&e))
+    }
+
+    /// The SHA-256 of the policy's source, in hexadecimal.
+    #[wasm_bindgen(getter, js_name = sourceSha256)]
+    pub fn source_sha256(&self) -> String {
+        crate::BundleInfo::hex(self.inner.source_sha256())
     }
 
     /// The policy's name.

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import test from 'node:test';
 import * as full from 'scopegate';
 import * as lite from 'scopegate/lite';
+import { policyOf } from './builds.mjs';
 
 const root = process.env.SCOPEGATE_ROOT;
 const banking = readFileSync(join(root, 'examples/policies/banking.json'), 'utf8');
@@ -18,8 +19,8 @@ const NOW = 1_800_000_000;
 for (const [build, api] of [['full', full], ['lite', lite]]) {
   const { Policy, Session, SessionStore, ScopegateError } = api;
 
-  test(`${build}: a JWT session answers like the policy until exp, then token_expired`, () => {
-    const policy = new Policy(banking);
+  test(`${build}: a JWT session answers like the policy until exp, then token_expired`, async () => {
+    const policy = await policyOf(api, banking);
     const session = Session.fromJwt(policy, jwt({ sub: 'u-1', scope: 'end_user', exp: NOW + 60 }));
     assert.deepEqual(session.scopes, ['read_only', 'read_write']);
     assert.equal(session.subject, 'u-1');
@@ -43,8 +44,8 @@ for (const [build, api] of [['full', full], ['lite', lite]]) {
     assert.equal(session.missing('DELETE', '/admin/users/1', at(NOW + 60)), null, 'expired: no scope would help');
   });
 
-  test(`${build}: client_safe: false tokens are refused, with why`, () => {
-    const policy = new Policy(partner);
+  test(`${build}: client_safe: false tokens are refused, with why`, async () => {
+    const policy = await policyOf(api, partner);
     assert.throws(
       () => Session.fromJwt(policy, jwt({ scope: 'base' })),
       (error) =>
@@ -62,8 +63,8 @@ for (const [build, api] of [['full', full], ['lite', lite]]) {
     assert.deepEqual(server.scopes, ['base', 'files']);
   });
 
-  test(`${build}: token responses, and tokens in URLs only where transport.query allows`, () => {
-    const policy = new Policy(partner);
+  test(`${build}: token responses, and tokens in URLs only where transport.query allows`, async () => {
+    const policy = await policyOf(api, partner);
     const files = Session.fromTokenResponse(
       policy,
       JSON.stringify({ access_token: 'a+b/c', token_type: 'Bearer', expires_in: 3600, scope: 'files', refresh_token: 'r' }),
@@ -83,8 +84,8 @@ for (const [build, api] of [['full', full], ['lite', lite]]) {
     assert.throws(() => files.urlWithToken('/v1/img/cat.png#x'), { code: 'invalid_argument' });
   });
 
-  test(`${build}: bad input throws ScopegateError with a code`, () => {
-    const policy = new Policy(banking);
+  test(`${build}: bad input throws ScopegateError with a code`, async () => {
+    const policy = await policyOf(api, banking);
     for (const [call, code] of [
       [() => Session.fromJwt(policy, 42), 'invalid_argument'],
       [() => Session.fromJwt(policy, 'a.b'), 'malformed_token'],
@@ -104,7 +105,7 @@ for (const [build, api] of [['full', full], ['lite', lite]]) {
   });
 
   test(`${build}: the store notifies sign-in, step-up, expiry and sign-out`, async () => {
-    const policy = new Policy(banking);
+    const policy = await policyOf(api, banking);
     const store = new SessionStore(policy);
     const events = [];
     const unsubscribe = store.subscribe((snapshot) => events.push([snapshot.event, snapshot.version]));

@@ -17,10 +17,12 @@ assert.deepEqual(policy.decide('GET', '/x/7', policy.expand('a')).params, { id: 
 const verifier = new full.Verifier({ secret: 'x'.repeat(32) }, { algorithms: ['HS256'] });
 await assert.rejects(verifier.verify('a.b.c', {}), (e) => e instanceof full.ScopegateError && e.code === 'malformed_token');
 
+const bundle = await policy.toBundle();
 const lite = await import('scopegate/lite/slim');
-assert.throws(() => new lite.Policy(policyJson), (e) => e.code === 'not_initialized');
+await assert.rejects(lite.Policy.fromBundle(bundle), (e) => e.code === 'not_initialized');
 await lite.initialize(readFileSync(require.resolve('scopegate/lite/scopegate_bg.wasm')));
-const litePolicy = new lite.Policy(policyJson);
+const litePolicy = await lite.Policy.fromBundle(bundle);
 assert.equal(litePolicy.allows('GET', '/x/1', litePolicy.expand('a')), true);
-assert.throws(() => new lite.Policy('{}'), (e) => e instanceof lite.ScopegateError && e.code === 'invalid_policy');
+assert.throws(() => new lite.Policy(policyJson), (e) => e instanceof lite.ScopegateError && e.code === 'invalid_argument');
+await assert.rejects(lite.Policy.fromBundle(new Uint8Array(4)), (e) => e instanceof lite.ScopegateError && e.code === 'invalid_bundle');
 console.log('slim ok');

@@ -107,9 +107,18 @@ check(parseScopes('b a a').join(' ') === 'a b' && normalizePath('/a/%3f') === '/
 check(normalizePath('/a/b/', { ignoreTrailingSlash: true }) === '/a/b', 'normalizePath options');
 check(typeof version() === 'string', 'version');
 
-// scopegate/lite: the same policies and decisions, no Verifier.
+// scopegate/lite: the same policies and decisions from a compiled bundle, no Verifier.
 {
-  using policy = new lite.Policy(doc);
+  const bundle: Uint8Array = await new Policy(doc).toBundle({ stripDescriptions: true });
+  using policy = await lite.Policy.fromBundle(bundle);
+  check(policy.sourceSha256.length === 64, 'lite sourceSha256');
+  try {
+    // @ts-expect-error: the lite build reads bundles only (its constructor is private)
+    new lite.Policy(doc);
+    check(false, 'lite new Policy refused');
+  } catch (error) {
+    check(error instanceof lite.ScopegateError && error.code === 'invalid_argument', 'lite new Policy refused');
+  }
   using grant = policy.expand('read');
   const decision: lite.Decision = policy.decide('PUT', '/items/1', grant);
   check(decision.reason === 'insufficient_scope' && decision.missing[0] === 'write', 'lite decide');

@@ -3,11 +3,33 @@
 // module and returns the same JSON as `cargo run --example tables_json` (without its trailing
 // newline; the lite build, without a Verifier, answers as `tables_json lite`). `data` is
 // { decisions: [{ name, policy, cases }], grants: [{ policy, requested, allowed }],
-// invalidPolicies: [text], tokens: tests/tables/tokens.json }.
+// invalidPolicies: [text], tokens: tests/tables/tokens.json }, each policy with its native
+// bundle (base64). The full build decides with the JSON policy and must write the native bundle
+// byte for byte (signed too); the lite build decides with the policy loaded from the bundle.
+const bytesOf = (base64) => Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+const sameBytes = (a, b) => a.length === b.length && a.every((byte, i) => byte === b[i]);
+
+async function loadPolicy(scopegate, text, bundle, signedBundle, keys) {
+  const lite = typeof scopegate.Verifier !== 'function';
+  if (lite) return scopegate.Policy.fromBundle(bytesOf(bundle));
+  const policy = new scopegate.Policy(text);
+  if (!sameBytes(await policy.toBundle(), bytesOf(bundle))) {
+    throw new Error(`toBundle() of ${policy.name} differs from the native bundle`);
+  }
+  if (signedBundle !== undefined) {
+    const signed = await policy.toBundle({ signingKey: keys['signing-key'] });
+    if (!sameBytes(signed, bytesOf(signedBundle))) {
+      throw new Error(`toBundle({ signingKey }) of ${policy.name} differs from the native signed bundle`);
+    }
+    (await scopegate.Policy.fromBundle(signed, { verifyKey: keys['verify-key'] })).free();
+  }
+  return policy;
+}
+
 export async function runTables(scopegate, data) {
   const decisions = {};
-  for (const { name, policy: text, cases } of data.decisions) {
-    const policy = new scopegate.Policy(text);
+  for (const { name, policy: text, bundle, signedBundle, cases } of data.decisions) {
+    const policy = await loadPolicy(scopegate, text, bundle, signedBundle, data.keys);
     decisions[name] = cases.map((c) => {
       const grant = policy.expand(c.scopes);
       const result = {
@@ -19,20 +41,21 @@ export async function runTables(scopegate, data) {
     });
     policy.free();
   }
-  const grants = data.grants.map(({ policy: text, requested, allowed }) => {
-    const policy = new scopegate.Policy(text);
+  const grants = [];
+  for (const { policy: text, bundle, requested, allowed } of data.grants) {
+    const policy = await loadPolicy(scopegate, text, bundle);
     try {
       const grant = policy.grant(requested, allowed);
-      const plain = grant.toJSON();
+      grants.push(grant.toJSON());
       grant.free();
-      return plain;
     } catch (error) {
-      return { error: error.code };
+      grants.push({ error: error.code });
     } finally {
       policy.free();
     }
-  });
-  const invalidPolicies = data.invalidPolicies.map((text) => {
+  }
+  const lite = typeof scopegate.Verifier !== 'function';
+  const invalidPolicies = lite ? undefined : data.invalidPolicies.map((text) => {
     try {
       new scopegate.Policy(text).free();
       return { code: 'loaded', problems: [] };

@@ -1,12 +1,18 @@
 // A Cloudflare-style worker that imports scopegate by its bare name (resolved to the package's
 // `workerd` export, full/workerd.js, by config.capnp) and answers every request with the
-// answers to every shared table as JSON, like tables.mjs.
+// answers to every shared table as JSON, like tables.mjs; at /remote-bundle, RemoteBundle's
+// update steps (web/remote-bundle.js).
 import * as scopegate from 'scopegate';
 import tables from './tables-data.js';
 import { runTables } from './web/run-tables.js';
+import { remoteBundleScenario } from './web/remote-bundle.js';
 
 export default {
-  async fetch() {
+  async fetch(request) {
+    if (new URL(request.url).pathname === '/remote-bundle') {
+      // RemoteBundle's hot updates, one line per step (compared with EXPECTED by test-runtimes).
+      return new Response((await remoteBundleScenario(scopegate, tables)).join('\n') + '\n');
+    }
     return new Response((await runTables(scopegate, tables)) + '\n', {
       headers: { 'content-type': 'application/json' },
     });
