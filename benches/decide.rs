@@ -1,4 +1,5 @@
-//! Criterion benchmarks of the core: compiling policies, grants and decisions.
+//! Criterion benchmarks of the core: compiling policies (and loading their bundles), grants and
+//! decisions.
 //!
 //! Run: `cargo bench --bench decide`. The 200-rule policy is `benches/policies/rules-200.json`
 //! (from `scripts/gen-bench-policies.py`).
@@ -18,6 +19,13 @@ fn compile(c: &mut Criterion) {
     });
     c.bench_function("compile/rules-200", |b| {
         b.iter(|| Policy::from_json(black_box(RULES_200)))
+    });
+    // The same policy from its compiled bundle: no JSON reader, validation or compilation.
+    let bundle = Policy::from_json(RULES_200)
+        .map(|p| p.to_bundle())
+        .unwrap_or_default();
+    c.bench_function("bundle-load/rules-200", |b| {
+        b.iter(|| Policy::from_bundle(black_box(&bundle)))
     });
 }
 

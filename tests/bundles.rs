@@ -5,9 +5,11 @@
 
 mod common;
 
+#[cfg(feature = "verify")]
+use scopegate::KeySet;
 use scopegate::{
-    BundleInfo, BundleOptions, ErrorCode, KeySet, Limits, Policy, ScopeSet, Session,
-    SessionOptions, BUNDLE_FORMAT_VERSION,
+    BundleInfo, BundleOptions, ErrorCode, Limits, Policy, ScopeSet, Session, SessionOptions,
+    BUNDLE_FORMAT_VERSION,
 };
 use serde_json::{json, Value};
 
@@ -170,10 +172,12 @@ fn stripping_descriptions_changes_no_answer() {
     );
 }
 
+#[cfg(feature = "verify")]
 fn signing_key(name: &str) -> String {
     common::read(&format!("tests/fixtures/bundle/{name}.pem"))
 }
 
+#[cfg(feature = "verify")]
 #[test]
 fn signed_bundles_verify_and_everything_else_is_refused() {
     let policy = Policy::from_json(&common::read("examples/policies/partner.json")).unwrap();

@@ -14,7 +14,11 @@ const policyTexts = {
 $('#version').textContent = `scopegate ${version()}`;
 
 // ---- Banking dashboard: a session store, DOM bound by data-endpoint ---------------------------
-const banking = new Policy(policyTexts.banking);
+// The dashboard's policy is the compiled bundle `scopegate compile` wrote (signed: only a bundle
+// signed by the policy owner's key loads); the playground below compiles JSON in the page.
+const bundle = new Uint8Array(await (await fetch('./bundles/banking.signed.sgb')).arrayBuffer());
+const verifyKey = await text('./bundles/verify-key.pem');
+const banking = await Policy.fromBundle(bundle, { verifyKey });
 const store = new SessionStore(banking);
 bindElements($('#bank-console'), store);
 

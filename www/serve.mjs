@@ -1,5 +1,5 @@
 // Serves the demo on 127.0.0.1: www/ at /, the built package (pkg/) at /pkg/, the example
-// policies at /policies/, and a mock partner image API at /demo-api/img/<name>.svg that, like the
+// policies at /policies/ and their compiled bundles (scripts/table-bundles) at /bundles/, and a mock partner image API at /demo-api/img/<name>.svg that, like the
 // real one, wants a token in the access_token query. Usage: node www/serve.mjs [port]
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
@@ -10,13 +10,14 @@ const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const mounts = [
   ['/pkg/', join(root, 'pkg')],
   ['/policies/', join(root, 'examples/policies')],
+  ['/bundles/', join(root, 'target/table-bundles')],
   ['/', join(root, 'www')],
 ];
 const types = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8',
   '.mjs': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
   '.json': 'application/json', '.wasm': 'application/wasm', '.svg': 'image/svg+xml',
-  '.png': 'image/png', '.ico': 'image/x-icon',
+  '.png': 'image/png', '.ico': 'image/x-icon', '.sgb': 'application/octet-stream',
 };
 const colours = { harbour: ['#2f5bea', '#9db4ff'], forest: ['#1f7a4d', '#a6e3c1'], dunes: ['#b7791f', '#f6d58e'] };
 

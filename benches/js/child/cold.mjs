@@ -13,6 +13,7 @@ if (tool === 'none') {
   process.stdout.write(JSON.stringify({ tool, ms: 0 }) + '\n');
 } else {
   const w = JSON.parse(readFileSync(file, 'utf8'));
+  if (w.bundle !== undefined) w.bundle = Buffer.from(w.bundle, 'base64');
   const { build, load } = await import('../lib/peers.mjs'); // no tool imports: it only has code
   const t0 = performance.now();
   const mods = await load(tool);

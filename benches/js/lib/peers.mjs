@@ -8,7 +8,8 @@
 export const DECISION_TOOLS = {
   'scopegate': 'scopegate `policy.allows` (fast path)',
   'scopegate-decide': 'scopegate `policy.decide` (reason, rule, missing, params, challenge)',
-  'scopegate-lite': 'scopegate/lite `policy.allows`',
+  'scopegate-lite': 'scopegate/lite `policy.allows` (policy from a bundle)',
+  'scopegate-bundle': 'scopegate `policy.allows` (policy from a bundle)',
   'scopegate-call': 'probe: scopegate `policy.allows(\'GET\', \'/\', grant)` (no rule to match: the cost of a call)',
   'scopegate-has': 'probe: scopegate `grant.has(scope)` (one `&str` argument, for scale)',
   'casl': '@casl/ability + route step (path-to-regexp loop)',
@@ -25,6 +26,7 @@ export async function load(tool) {
     case 'scopegate-decide':
     case 'scopegate-call':
     case 'scopegate-has':
+    case 'scopegate-bundle':
       return { sg: await import('scopegate') };
     case 'scopegate-lite':
       return { sg: await import('scopegate/lite') };
@@ -59,13 +61,24 @@ function columns(w) {
   return { G: w.requests.map((r) => r[0]), M: w.requests.map((r) => r[1]), P: w.requests.map((r) => r[2]), n: w.requests.length };
 }
 
+/** The compiled bundle of a JSON policy, written by the full build. */
+export async function bundleOf(text) {
+  const { Policy } = await import('scopegate');
+  return new Policy(text).toBundle();
+}
+
 export async function build(tool, mods, w) {
   const { G, M, P, n } = columns(w);
   const t = w.translated;
   switch (tool) {
     case 'scopegate':
-    case 'scopegate-lite': {
-      const policy = new mods.sg.Policy(w.text);
+    case 'scopegate-lite':
+    case 'scopegate-bundle': {
+      // The lite build reads compiled bundles only; `w.bundle` is written before any clock starts
+      // (run.mjs), or here by the full build when a workload has none.
+      const policy = tool === 'scopegate'
+        ? new mods.sg.Policy(w.text)
+        : await mods.sg.Policy.fromBundle(w.bundle ?? await bundleOf(w.text));
       const grants = w.grants.map((g) => policy.expand(g.scopes));
       const GR = G.map((g) => grants[g]);
       return {
