@@ -27,6 +27,10 @@ struct Tables {
     #[serde(skip_serializing_if = "Option::is_none")]
     invalid_policies: Option<Vec<Refusal>>,
     tokens: Tokens,
+    /// The HTTP answer to each refusal of `http-answers.json` (not in the lite build, which has no
+    /// guard()).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    http_answers: Option<Vec<Option<scopegate::Refusal>>>,
 }
 
 /// The token tables: each token decoded without verification, and each verified.
@@ -229,6 +233,34 @@ fn refused_keys(_: &Value) -> Result<Option<Vec<ErrorCode>>, Box<dyn std::error:
     Ok(None)
 }
 
+fn http_answers() -> Result<Vec<Option<scopegate::Refusal>>, Box<dyn std::error::Error>> {
+    use scopegate::{AnswerOptions, Refusal};
+    let table: Value = serde_json::from_str(&read("tests/tables/http-answers.json")?)?;
+    let options = |case: &Value| AnswerOptions {
+        realm: case["realm"].as_str().map(String::from),
+        detailed: case["detailed"].as_bool().unwrap_or(false),
+    };
+    let mut rows = Vec::new();
+    for case in table["errors"].as_array().ok_or("no errors")? {
+        let code = case["code"].as_str().unwrap_or("");
+        let code = *ErrorCode::ALL
+            .iter()
+            .find(|c| c.as_str() == code)
+            .ok_or("unknown code")?;
+        let error = Error::new(code, case["message"].as_str().unwrap_or(""));
+        rows.push(Some(Refusal::for_error(&error, &options(case))));
+    }
+    for case in table["decisions"].as_array().ok_or("no decisions")? {
+        let policy = Policy::from_json(&read(case["policy"].as_str().ok_or("no policy")?)?)?;
+        let grant = policy.expand(&ScopeSet::parse(case["scopes"].as_str().unwrap_or(""))?);
+        let method = case["method"].as_str().unwrap_or("");
+        let path = case["path"].as_str().unwrap_or("");
+        let decision = policy.decide(method, path, &grant);
+        rows.push(Refusal::for_decision(&decision, &options(case)));
+    }
+    Ok(rows)
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let lite = std::env::args().nth(1).as_deref() == Some("lite");
     let out = Tables {
@@ -240,6 +272,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             Some(invalid_policies()?)
         },
         tokens: tokens(lite)?,
+        http_answers: if lite { None } else { Some(http_answers()?) },
     };
     println!("{}", serde_json::to_string(&out)?);
     Ok(())

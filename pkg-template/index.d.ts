@@ -151,7 +151,25 @@ export interface GuardOptions {
   realm?: string;
   /** Fix the clock (tests). */
   currentDate?: Date;
+  /** Send each error's own message to the client instead of the short generic description. */
+  detailedErrors?: boolean;
 }
+
+/** The HTTP answer to a refusal (the Rust core's `Refusal`). */
+export interface RefusalAnswer {
+  status: 400 | 401 | 403 | 503;
+  /** The WWW-Authenticate header value (none for 503). */
+  challenge: string | null;
+  body: { error: string; code: string; message: string; rule?: string | null; missing?: string[] };
+}
+
+/**
+ * The answer guard() sends for a refusal: an error (a ScopegateError) or a refusing decision
+ * (null for an allowing one). Descriptions are generic unless `detailedErrors`.
+ */
+export declare function refusalFor(refused: ScopegateError | Decision, options?: { realm?: string; detailedErrors?: boolean }): RefusalAnswer | null;
+/** A Fetch API Response for a refusalFor answer. */
+export declare function refusalResponse(answer: RefusalAnswer): Response;
 
 /**
  * Checks a Fetch API Request: resolves to a refusal Response (401/403/400/503, RFC 6750) or to the

@@ -150,6 +150,7 @@ mod verify;
 mod wasm;
 
 pub use error::{Error, ErrorCode};
+pub use http::answer::{AnswerOptions, Refusal, RefusalBody};
 #[cfg(feature = "verify")]
 pub use http::authorize::{Authorization, RequestParts};
 pub use http::bearer::{bearer_token, BearerToken, TokenSource};

@@ -4,6 +4,7 @@
 import { Verifier } from './verify.js';
 import { ScopegateError } from '../errors.js';
 import { RemoteBundle } from './bundle.js';
+import * as engine from './scopegate.js';
 
 export { Verifier, Authorization } from './verify.js';
 
@@ -186,43 +187,26 @@ export class RemoteJwks {
   }
 }
 
-// RFC 6750 §3: quoted-string values may hold %x20-21 / %x23-5B / %x5D-7E only.
-function quoted(text) {
-  return String(text)
-    .replaceAll('"', "'")
-    .replaceAll('\\', '/')
-    .replace(/[^\x20\x21\x23-\x5B\x5D-\x7E]/g, ' ');
+/**
+ * The HTTP answer to a refusal: an error (a ScopegateError: no token, a bad token, no keys or no
+ * policy) or a refusing decision, as `{ status, challenge, body }` (null for an allowing
+ * decision). The mapping is the Rust core's (`Refusal`); descriptions are generic unless
+ * `detailedErrors` (the detailed message stays on the error, for logs).
+ */
+export function refusalFor(refused, options) {
+  const { realm, detailedErrors } = options ?? {};
+  const answerOptions = { realm: realm ?? null, detailedErrors: detailedErrors === true };
+  if (refused instanceof Error) {
+    return engine.refusalForError(refused.code ?? 'malformed_token', refused.message ?? String(refused), answerOptions);
+  }
+  return engine.refusalForDecision(refused, answerOptions);
 }
 
-const INVALID_REQUEST = new Set(['invalid_request', 'token_in_query_not_allowed', 'token_too_large']);
-
-function refusal(status, challenge, body) {
-  const headers = new Headers({
-    'content-type': 'application/json',
-    'cache-control': 'no-store',
-  });
+/** A Fetch API Response for `refusalFor`'s answer. */
+export function refusalResponse({ status, challenge, body }) {
+  const headers = new Headers({ 'content-type': 'application/json', 'cache-control': 'no-store' });
   if (challenge) headers.set('www-authenticate', challenge);
   return new Response(JSON.stringify(body), { status, headers });
-}
-
-function realmPart(realm) {
-  return realm ? `realm="${quoted(realm)}"` : '';
-}
-
-function tokenRefusal(error, realm) {
-  const code = error?.code ?? 'invalid_token';
-  const message = error?.message ?? String(error);
-  if (code === 'token_missing') {
-    // §3.1: a request without authentication information gets no error code.
-    return refusal(401, `Bearer${realm ? ` ${realmPart(realm)}` : ''}`, { error: 'invalid_token', code, message });
-  }
-  if (code === 'jwks_unavailable' || code === 'policy_unavailable') {
-    return refusal(503, undefined, { error: 'temporarily_unavailable', code, message });
-  }
-  const error6750 = INVALID_REQUEST.has(code) ? 'invalid_request' : 'invalid_token';
-  const status = error6750 === 'invalid_request' ? 400 : 401;
-  const parts = [realmPart(realm), `error="${error6750}"`, `error_description="${quoted(message)}"`].filter(Boolean);
-  return refusal(status, `Bearer ${parts.join(', ')}`, { error: error6750, code, message });
 }
 
 /**
@@ -237,7 +221,7 @@ export async function guard(request, options) {
   if (!(request instanceof Request)) {
     throw new ScopegateError('guard needs a Fetch API Request', 'invalid_argument');
   }
-  const { policy, verifier, headerPrefix = 'x-scopegate-', realm, currentDate } = options ?? {};
+  const { policy, verifier, headerPrefix = 'x-scopegate-', realm, currentDate, detailedErrors } = options ?? {};
   if (policy === null || (typeof policy?.authorize !== 'function' && !(policy instanceof RemoteBundle))) {
     throw new ScopegateError('guard needs `policy`: a compiled Policy of the full build, or a RemoteBundle', 'invalid_argument');
   }
@@ -255,26 +239,12 @@ export async function guard(request, options) {
     result = await withKeys(verifier, (current) => deciding.authorize(request.method, target, authorization, current, clock));
   } catch (error) {
     if (!(error instanceof ScopegateError)) throw error;
-    return tokenRefusal(error, realm);
+    return refusalResponse(refusalFor(error, { realm, detailedErrors }));
   }
 
   const { decision, subject, clientId, scopes } = result;
   result.free();
-  if (!decision.allowed) {
-    const badRequest = decision.reason === 'invalid_path' || decision.reason === 'invalid_method';
-    const challenge = realm
-      ? decision.challenge.replace(/^Bearer /, `Bearer ${realmPart(realm)}, `)
-      : decision.challenge;
-    return refusal(badRequest ? 400 : 403, challenge, {
-      error: badRequest ? 'invalid_request' : 'insufficient_scope',
-      code: decision.reason,
-      message: badRequest
-        ? `the request ${decision.reason === 'invalid_path' ? 'path' : 'method'} cannot be evaluated`
-        : `the token's scopes do not allow ${request.method} ${url.pathname}`,
-      rule: decision.rule,
-      missing: decision.missing,
-    });
-  }
+  if (!decision.allowed) return refusalResponse(refusalFor(decision, { realm, detailedErrors }));
 
   const headers = new Headers(request.headers);
   const prefix = headerPrefix.toLowerCase();

@@ -1,6 +1,8 @@
-//! HTTP requests: where a bearer token travels ([`bearer`], RFC 6750) and whole-request
-//! authorization ([`authorize`]: find the token, verify it, decide).
+//! HTTP requests: where a bearer token travels ([`bearer`], RFC 6750), whole-request
+//! authorization ([`authorize`]: find the token, verify it, decide), and the answer to a refused
+//! request ([`answer`]: status, challenge, body).
 
+pub(crate) mod answer;
 #[cfg(feature = "verify")]
 pub(crate) mod authorize;
 pub(crate) mod bearer;

@@ -15,6 +15,8 @@ use wasm_bindgen::prelude::*;
 
 use crate::{Error, ErrorCode};
 
+#[cfg(feature = "verify")]
+mod answer;
 mod args;
 mod exchange;
 mod policy;

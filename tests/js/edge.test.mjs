@@ -41,8 +41,12 @@ test('guard: RFC 6750 refusals and forwarded requests with trusted headers', asy
 
   const forged = await guard(request('/accounts', user.slice(0, -2) + 'AA'), options);
   assert.equal(forged.status, 401);
-  assert.match(forged.headers.get('www-authenticate'), /^Bearer realm="bank", error="invalid_token", error_description="[^"]+"$/);
-  assert.equal((await forged.json()).code, 'invalid_signature');
+  // The client learns that the token is invalid, not which check failed (RFC 6750 §3).
+  assert.equal(forged.headers.get('www-authenticate'), 'Bearer realm="bank", error="invalid_token", error_description="The access token is invalid"');
+  assert.deepEqual(await forged.json(), { error: 'invalid_token', code: 'invalid_signature', message: 'The access token is invalid' });
+  const detailed = await guard(request('/accounts', user.slice(0, -2) + 'AA'), { ...options, detailedErrors: true });
+  assert.match((await detailed.json()).message, /signature/);
+  assert.match(detailed.headers.get('www-authenticate'), /error_description="[^"]*signature[^"]*"$/);
 
   const expired = await guard(request('/accounts', hs256({ scope: 'read_only', exp: now() - 1 })), options);
   assert.equal(expired.status, 401);

@@ -27,10 +27,10 @@ const requests = [
 ];
 const expected = [
   '401 Bearer token_missing',
-  '401 Bearer error="invalid_token", error_description="the token header is not base64url without padding" malformed_token',
+  '401 Bearer error="invalid_token", error_description="The access token is invalid" malformed_token',
   '403 Bearer error="insufficient_scope", scope="read_all" insufficient_scope',
   'pass x-scopegate-data=own x-scopegate-rule=read-own x-scopegate-scopes=read_only x-scopegate-subject=u-1',
-  '400 Bearer error="invalid_request", error_description="a token with scopes \'read_only\' may not travel in a URL query; send it in the Authorization header" token_in_query_not_allowed',
+  '400 Bearer error="invalid_request", error_description="This access token may not be sent in the URL; send it in the Authorization header" token_in_query_not_allowed',
 ];
 let failed = false;
 for (const [i, request] of requests.entries()) {

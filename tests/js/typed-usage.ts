@@ -4,7 +4,7 @@
 // The lines under `@ts-expect-error` must NOT typecheck: they show that the types are strict.
 import {
   Policy, Verifier, ScopegateError, Session, SessionStore, RemoteJwks, guard, bearerToken, decodeUnverified, parseTokenResponse, parseScopes,
-  normalizePath, version,
+  normalizePath, version, refusalFor, refusalResponse, RemoteBundle,
   type Authorization, type Decision, type DataRange, type ErrorCode, type Grant, type PolicyDocument,
   type Reason, type Token, type TokenResponse, type VerifyOptions, type SessionSnapshot,
 } from 'scopegate';
@@ -106,6 +106,16 @@ check(response.scopes.length === 2 && !response.scopeInResponse && response.expi
 check(parseScopes('b a a').join(' ') === 'a b' && normalizePath('/a/%3f') === '/a/%3F', 'parseScopes, normalizePath');
 check(normalizePath('/a/b/', { ignoreTrailingSlash: true }) === '/a/b', 'normalizePath options');
 check(typeof version() === 'string', 'version');
+
+// The HTTP answers guard() sends, for frameworks that answer themselves.
+{
+  const answer = refusalFor(new ScopegateError('expired at 1', 'token_expired'), { realm: 'api' });
+  check(answer !== null && answer.status === 401 && answer.body.code === 'token_expired', 'refusalFor error');
+  const response: Response = refusalResponse(answer!);
+  check(response.headers.get('www-authenticate') === 'Bearer realm="api", error="invalid_token", error_description="The access token expired"', 'refusalResponse');
+  const remote = new RemoteBundle('https://config.example/p.sgb', { ttl: 30, onError: (e) => void e.code });
+  check(remote.fetches === 0, 'RemoteBundle');
+}
 
 // scopegate/lite: the same policies and decisions from a compiled bundle, no Verifier.
 {

@@ -28,5 +28,10 @@ export function loadTables(root) {
   const tokens = JSON.parse(read('tests/tables/tokens.json'));
   const keys = Object.fromEntries(['signing-key', 'verify-key', 'other-verify-key']
     .map((name) => [name, read(`tests/fixtures/bundle/${name}.pem`)]));
-  return { decisions, grants, invalidPolicies, tokens, keys };
+  const answers = JSON.parse(read('tests/tables/http-answers.json'));
+  const httpAnswers = {
+    errors: answers.errors.map(({ code, message, realm, detailed }) => ({ code, message, realm, detailed })),
+    decisions: answers.decisions.map(({ policy, method, path, scopes, realm }) => ({ policy: read(policy), method, path, scopes, realm })),
+  };
+  return { decisions, grants, invalidPolicies, tokens, keys, httpAnswers };
 }

@@ -95,7 +95,19 @@ export async function runTables(scopegate, data) {
       }
     });
   }
-  return JSON.stringify({ decisions, grants, invalid_policies: invalidPolicies, tokens });
+  let httpAnswers;
+  if (scopegate.refusalFor) {
+    httpAnswers = data.httpAnswers.errors.map(({ code, message, realm, detailed }) =>
+      scopegate.refusalFor(new scopegate.ScopegateError(message, code), { realm, detailedErrors: detailed }));
+    for (const { policy: text, method, path, scopes, realm } of data.httpAnswers.decisions) {
+      const policy = new scopegate.Policy(text);
+      const grant = policy.expand(scopes);
+      httpAnswers.push(scopegate.refusalFor(policy.decide(method, path, grant), { realm }));
+      grant.free();
+      policy.free();
+    }
+  }
+  return JSON.stringify({ decisions, grants, invalid_policies: invalidPolicies, tokens, http_answers: httpAnswers });
 }
 
 // For the pages: runs the tables and shows the JSON (or the error) in <pre id="result">, then
