@@ -155,6 +155,19 @@ export interface GuardOptions {
   detailedErrors?: boolean;
 }
 
+/** What checkRequest resolves to. */
+export type CheckedRequest =
+  | { allowed: false; response: Response }
+  | {
+      allowed: true;
+      /** The request to forward: client-sent `headerPrefix` headers removed, the trusted ones set. */
+      request: Request;
+      outcome: { decision: Decision; subject: string | null; clientId: string | null; scopes: string[]; data: 'own' | 'all' | null; rule: string | null };
+    };
+
+/** guard()'s check for code that answers by itself (framework middlewares); `basePath` is stripped before deciding. */
+export declare function checkRequest(request: Request, options: GuardOptions & { basePath?: string }): Promise<CheckedRequest>;
+
 /** The HTTP answer to a refusal (the Rust core's `Refusal`). */
 export interface RefusalAnswer {
   status: 400 | 401 | 403 | 503;

@@ -3,21 +3,12 @@
 // platform's WebCrypto checks and makes the Ed25519 signatures.
 import * as engine from './scopegate.js';
 import { ScopegateError } from '../errors.js';
-import { converted, state } from './ready.js';
+import { converted, requireReady } from './ready.js';
 import { Policy } from './checks.js';
 
 function describe(value) {
   if (value === null) return 'null';
   return typeof value === 'object' ? (value.constructor?.name ?? 'an object') : typeof value;
-}
-
-function requireReady(label) {
-  if (!state.ready) {
-    throw new ScopegateError(
-      `${label}: the WebAssembly module is not loaded yet: call initialize(source) or initializeSync(module) of scopegate/slim first`,
-      'not_initialized',
-    );
-  }
 }
 
 /** `value` as bytes: a Uint8Array (or other view) or an ArrayBuffer. */

@@ -10,7 +10,7 @@
 // from wasm-bindgen's private fields.
 import * as engine from './scopegate.js';
 import { ScopegateError } from '../errors.js';
-import { converted, state } from './ready.js';
+import { converted, requireReady } from './ready.js';
 import { readDecision, writeRequest, writeText, written } from './exchange.js';
 
 // The public API only: the module's internal exports (the exchange buffers, VerifierCore, ...)
@@ -19,16 +19,6 @@ export { Grant, Session, version } from './scopegate.js';
 
 /** Objects whose Rust state was freed. */
 const freed = new WeakSet();
-
-/** Before the module is instantiated (scopegate/slim before `initialize`), every call throws. */
-function requireReady(label) {
-  if (!state.ready) {
-    throw new ScopegateError(
-      `${label}: the WebAssembly module is not loaded yet: call initialize(source) or initializeSync(module) of scopegate/slim first`,
-      'not_initialized',
-    );
-  }
-}
 
 function describe(value) {
   if (value === null) return 'null';

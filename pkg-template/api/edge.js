@@ -209,6 +209,75 @@ export function refusalResponse({ status, challenge, body }) {
   return new Response(JSON.stringify(body), { status, headers });
 }
 
+/** The path the policy decides: `pathname` without the `basePath` a router mounted it under. */
+function decidedPath(pathname, basePath) {
+  if (!basePath || basePath === '/') return pathname;
+  const base = basePath.endsWith('/') ? basePath.slice(0, -1) : basePath;
+  if (pathname === base) return '/';
+  return pathname.startsWith(`${base}/`) ? pathname.slice(base.length) : null;
+}
+
+/**
+ * Checks a Fetch API Request against the policy, as guard() does, for code that answers by itself
+ * (the framework middlewares): resolves to `{ allowed: false, response }` (the RFC 6750 refusal)
+ * or `{ allowed: true, outcome, request }`, where `outcome` is `{ decision, subject, clientId,
+ * scopes, data, rule }` and `request` is the request without any client-sent `headerPrefix`
+ * headers, with the trusted ones set. `basePath` is stripped from the path before deciding (a
+ * path outside it is refused as matching no rule).
+ */
+export async function checkRequest(request, options) {
+  if (!(request instanceof Request)) {
+    throw new ScopegateError('checkRequest needs a Fetch API Request', 'invalid_argument');
+  }
+  const { policy, verifier, headerPrefix = 'x-scopegate-', realm, currentDate, detailedErrors, basePath } = options ?? {};
+  if (policy === null || (typeof policy?.authorize !== 'function' && !(policy instanceof RemoteBundle))) {
+    throw new ScopegateError('`policy` must be a compiled Policy of the full build ("scopegate"), or a RemoteBundle', 'invalid_argument');
+  }
+  if (!(verifier instanceof Verifier) && !(verifier instanceof RemoteJwks)) {
+    throw new ScopegateError('`verifier` must be a Verifier or a RemoteJwks', 'invalid_argument');
+  }
+  if (basePath !== undefined && (typeof basePath !== 'string' || !basePath.startsWith('/'))) {
+    throw new ScopegateError('`basePath` must be a path starting with "/"', 'invalid_argument');
+  }
+  const url = new URL(request.url);
+  const path = decidedPath(url.pathname, basePath);
+  const refused = (answer) => ({ allowed: false, response: refusalResponse(answer) });
+  if (path === null) {
+    // Outside the base path no rule of this policy applies: refused, as a path no rule covers.
+    const outside = { reason: 'no_matching_rule', rule: null, missing: [], challenge: 'Bearer error="insufficient_scope"' };
+    return refused(refusalFor(outside, { realm, detailedErrors }));
+  }
+  const target = path + url.search;
+  const authorization = request.headers.get('authorization');
+  const clock = currentDate ? { currentDate } : undefined;
+
+  let result;
+  try {
+    const deciding = policy instanceof RemoteBundle ? await policy.policy() : policy;
+    result = await withKeys(verifier, (current) => deciding.authorize(request.method, target, authorization, current, clock));
+  } catch (error) {
+    if (!(error instanceof ScopegateError)) throw error;
+    return refused(refusalFor(error, { realm, detailedErrors }));
+  }
+
+  const { decision, subject, clientId, scopes } = result;
+  result.free();
+  if (!decision.allowed) return refused(refusalFor(decision, { realm, detailedErrors }));
+
+  const headers = new Headers(request.headers);
+  const prefix = headerPrefix.toLowerCase();
+  for (const name of [...headers.keys()]) {
+    if (name.startsWith(prefix)) headers.delete(name);
+  }
+  if (subject !== null) headers.set(`${prefix}subject`, subject);
+  if (clientId !== null) headers.set(`${prefix}client-id`, clientId);
+  headers.set(`${prefix}scopes`, scopes.join(' '));
+  headers.set(`${prefix}data`, decision.data);
+  if (decision.rule) headers.set(`${prefix}rule`, decision.rule);
+  const outcome = { decision, subject, clientId, scopes, data: decision.data, rule: decision.rule };
+  return { allowed: true, outcome, request: new Request(request, { headers }) };
+}
+
 /**
  * Checks a Fetch API Request against the policy: bearer token from the Authorization header or,
  * where the policy's transport allows, the access_token query parameter; verified (Verifier or
@@ -221,40 +290,6 @@ export async function guard(request, options) {
   if (!(request instanceof Request)) {
     throw new ScopegateError('guard needs a Fetch API Request', 'invalid_argument');
   }
-  const { policy, verifier, headerPrefix = 'x-scopegate-', realm, currentDate, detailedErrors } = options ?? {};
-  if (policy === null || (typeof policy?.authorize !== 'function' && !(policy instanceof RemoteBundle))) {
-    throw new ScopegateError('guard needs `policy`: a compiled Policy of the full build, or a RemoteBundle', 'invalid_argument');
-  }
-  if (!(verifier instanceof Verifier) && !(verifier instanceof RemoteJwks)) {
-    throw new ScopegateError('guard needs `verifier`: a Verifier or a RemoteJwks', 'invalid_argument');
-  }
-  const url = new URL(request.url);
-  const target = url.pathname + url.search;
-  const authorization = request.headers.get('authorization');
-  const clock = currentDate ? { currentDate } : undefined;
-
-  let result;
-  try {
-    const deciding = policy instanceof RemoteBundle ? await policy.policy() : policy;
-    result = await withKeys(verifier, (current) => deciding.authorize(request.method, target, authorization, current, clock));
-  } catch (error) {
-    if (!(error instanceof ScopegateError)) throw error;
-    return refusalResponse(refusalFor(error, { realm, detailedErrors }));
-  }
-
-  const { decision, subject, clientId, scopes } = result;
-  result.free();
-  if (!decision.allowed) return refusalResponse(refusalFor(decision, { realm, detailedErrors }));
-
-  const headers = new Headers(request.headers);
-  const prefix = headerPrefix.toLowerCase();
-  for (const name of [...headers.keys()]) {
-    if (name.startsWith(prefix)) headers.delete(name);
-  }
-  if (subject !== null) headers.set(`${prefix}subject`, subject);
-  if (clientId !== null) headers.set(`${prefix}client-id`, clientId);
-  headers.set(`${prefix}scopes`, scopes.join(' '));
-  headers.set(`${prefix}data`, decision.data);
-  if (decision.rule) headers.set(`${prefix}rule`, decision.rule);
-  return new Request(request, { headers });
+  const checked = await checkRequest(request, options);
+  return checked.allowed ? checked.request : checked.response;
 }

@@ -4,6 +4,16 @@ import { ScopegateError } from '../errors.js';
 
 export const state = { ready: false };
 
+/** Before the module is instantiated (scopegate/slim before `initialize`), every call throws. */
+export function requireReady(label) {
+  if (!state.ready) {
+    throw new ScopegateError(
+      `${label}: the WebAssembly module is not loaded yet: call initialize(source) or initializeSync(module) of scopegate/slim first`,
+      'not_initialized',
+    );
+  }
+}
+
 /**
  * The error to throw for `error`, thrown by a call into the module: a trap (out of memory, or a
  * bug) becomes `resource_exhausted`; anything else (a ScopegateError) is thrown as it is.

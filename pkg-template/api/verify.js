@@ -7,7 +7,7 @@
 // when the token was first verified (frozen, so every hit may share it).
 import * as engine from './scopegate.js';
 import { ScopegateError } from '../errors.js';
-import { converted, state } from './ready.js';
+import { converted, requireReady } from './ready.js';
 import { readDecision, readToken, writeRequest, writeText, written } from './exchange.js';
 
 const { VerifierCore } = engine;
@@ -88,12 +88,7 @@ export class Verifier {
   #freed = false;
 
   constructor(keys, options) {
-    if (!state.ready) {
-      throw new ScopegateError(
-        'new Verifier: the WebAssembly module is not loaded yet: call initialize(source) or initializeSync(module) of scopegate/slim first',
-        'not_initialized',
-      );
-    }
+    requireReady('new Verifier');
     const size = options?.cacheSize;
     if (size !== undefined && size !== null && (typeof size !== 'number' || !Number.isInteger(size) || size < 0)) {
       throw argumentError('cacheSize must be a whole number of tokens (0: no cache)');
