@@ -272,7 +272,11 @@ export interface StoreSignInOptions extends TokenResponseSessionOptions {
  */
 export declare class Session {
   private constructor();
-  /** From a JWT access token; throws `client_unsafe_token` for a token a browser must not hold. */
+  /**
+   * From a JWT access token; throws `client_unsafe_token` for a token a browser must not hold.
+   * `policy` must come from the same entry point as `Session` (each build checks its own type:
+   * see SessionOf in index.d.ts and lite.d.ts).
+   */
   static fromJwt(policy: PolicyBase, token: string, options?: SessionOptions): Session;
   /** From an OAuth2 token response (opaque tokens); same client-safety check. */
   static fromTokenResponse(
@@ -324,7 +328,7 @@ export type Credential = string | object | Session;
  * The current session of a frontend; subscribers are told about sign-in, refresh, step-up,
  * sign-out and expiry. Without a session, decisions use an empty grant.
  */
-export declare class SessionStore {
+export declare class SessionStoreBase {
   constructor(policy: PolicyBase, options?: { session?: Credential });
   readonly policy: PolicyBase;
   readonly session: Session | null;
@@ -352,7 +356,7 @@ export interface ElementRoot {
  * marked `data-endpoint="METHOD /path/{param}"` (params from `data-params` JSON or
  * `data-param-<name>`), after every store change. Returns a function that undoes it.
  */
-export declare function bindElements(root: ElementRoot, store: SessionStore): () => void;
+export declare function bindElements(root: ElementRoot, store: SessionStoreBase): () => void;
 
 /** Options of a RemoteBundle. Times in seconds. */
 export interface RemoteBundleOptions {

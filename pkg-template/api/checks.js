@@ -10,7 +10,7 @@
 // from wasm-bindgen's private fields.
 import * as engine from './scopegate.js';
 import { ScopegateError } from '../errors.js';
-import { converted, requireReady } from './ready.js';
+import { converted, otherBuildMessage, requireReady } from './ready.js';
 import { readDecision, writeRequest, writeText, written } from './exchange.js';
 
 // The public API only: the module's internal exports (the exchange buffers, VerifierCore, ...)
@@ -37,11 +37,11 @@ function check(value, expected, name, label) {
   }
   const Class = engine[expected];
   if (value instanceof Class && !freed.has(value)) return;
-  throw argumentError(
-    value instanceof Class
-      ? `${label}: this ${expected} was freed (free() or using) and cannot be used`
-      : `${label}: ${name} must be a ${expected}, not ${describe(value)}`,
-  );
+  if (value instanceof Class) throw argumentError(`${label}: this ${expected} was freed (free() or using) and cannot be used`);
+  if (value?.constructor?.name === expected) {
+    throw argumentError(otherBuildMessage(label, name, expected, Boolean(engine.appendBundleSignature)));
+  }
+  throw argumentError(`${label}: ${name} must be a ${expected}, not ${describe(value)}`);
 }
 
 // [owner, method, [argument index, argument name, 'string' or the expected class name]...]

@@ -1,7 +1,9 @@
 // Frontend glue for both builds: a session store that tells subscribers when the session changes,
 // and a DOM helper that hides or disables elements by endpoint. Only state and DOM live here:
 // every decision comes from the WebAssembly core (Session.decide / Policy.decide).
+import * as engine from './scopegate.js';
 import { Session } from './scopegate.js';
+import { otherBuildMessage } from './ready.js';
 import { ScopegateError } from '../errors.js';
 
 // setTimeout's largest delay (about 24.8 days); longer expiries are re-armed.
@@ -21,8 +23,13 @@ export class SessionStore {
   #snapshot;
 
   constructor(policy, options = {}) {
-    if (policy === null || typeof policy !== 'object' || typeof policy.decide !== 'function') {
-      throw new ScopegateError('SessionStore needs a compiled Policy (new Policy(json))', 'invalid_argument');
+    if (!(policy instanceof engine.Policy)) {
+      throw new ScopegateError(
+        policy?.constructor?.name === 'Policy'
+          ? otherBuildMessage('SessionStore', 'policy', 'Policy', Boolean(engine.appendBundleSignature))
+          : 'SessionStore needs a compiled Policy (new Policy(json), or Policy.fromBundle(bytes))',
+        'invalid_argument',
+      );
     }
     this.#policy = policy;
     this.#anonymous = policy.expand('');

@@ -30,3 +30,12 @@ export function converted(error, label) {
   return exhausted;
 }
 
+/**
+ * The message for an object of the other build (a lite Policy given to the full build's Session,
+ * say): each build has its own module and memory, so its objects cannot cross.
+ */
+export function otherBuildMessage(label, name, expected, fullBuild) {
+  const here = fullBuild ? '"scopegate" (full)' : '"scopegate/lite"';
+  const there = fullBuild ? '"scopegate/lite"' : '"scopegate" (full)';
+  return `${label}: ${name} is a ${expected} of ${there}, but this is ${here}: import ${expected} and ${label.split('.')[0]} from the same entry point`;
+}

@@ -122,6 +122,15 @@ check(typeof version() === 'string', 'version');
   const bundle: Uint8Array = await new Policy(doc).toBundle({ stripDescriptions: true });
   using policy = await lite.Policy.fromBundle(bundle);
   check(policy.sourceSha256.length === 64, 'lite sourceSha256');
+  // Each build's sessions take that build's policies only: the types refuse the mix, and so does
+  // the runtime, naming both entry points.
+  try {
+    // @ts-expect-error: a lite Policy is not a Policy of the full build
+    new SessionStore(policy);
+    check(false, 'mixed builds refused');
+  } catch (error) {
+    check(error instanceof ScopegateError && /scopegate\/lite/.test(error.message) && /same entry point/.test(error.message), 'mixed builds refused');
+  }
   try {
     // @ts-expect-error: the lite build reads bundles only (its constructor is private)
     new lite.Policy(doc);
