@@ -154,6 +154,8 @@ pub use http::answer::{AnswerOptions, Refusal, RefusalBody};
 #[cfg(feature = "verify")]
 pub use http::authorize::{Authorization, RequestParts};
 pub use http::bearer::{bearer_token, BearerToken, TokenSource};
+#[cfg(feature = "tower")]
+pub use http::tower::{Authorize, AuthorizeFuture, AuthorizeLayer};
 pub use policy::bundle::{BundleInfo, BundleOptions, BUNDLE_FORMAT_VERSION};
 pub use policy::decision::{DataRange, Decision, Reason};
 pub use policy::document::{

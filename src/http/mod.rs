@@ -6,3 +6,5 @@ pub(crate) mod answer;
 #[cfg(feature = "verify")]
 pub(crate) mod authorize;
 pub(crate) mod bearer;
+#[cfg(feature = "tower")]
+pub(crate) mod tower;
