@@ -1,7 +1,7 @@
 // scopegate (full build): scopes, policies, decisions, decoding and signature verification.
 import type { ClockOptions, Decision, Grant, ScopegateError, Token } from './types.js';
-import type { Credential, Session as SessionInstance, SessionOptions, TokenResponseSessionOptions } from './types.js';
-import { SessionStoreBase } from './types.js';
+import type { Session as SessionInstance, SessionClass } from './types.js';
+import { SessionStoreOf } from './types.js';
 import { BundleBytes, BundleKey, BundleLoadOptions, PolicyBase, PolicyDocument, RemoteBundleBase } from './types.js';
 
 export * from './types.js';
@@ -196,16 +196,7 @@ export declare function guard(request: Request, options: GuardOptions): Promise<
 /** A policy bundle kept up to date from a URL; guard() takes it as its `policy`. */
 export declare class RemoteBundle extends RemoteBundleBase<Policy> {}
 
-/** A signed-in user's token under a policy of this build (see Session in types.d.ts). */
-export declare const Session: {
-  fromJwt(policy: Policy, token: string, options?: SessionOptions): SessionInstance;
-  fromTokenResponse(policy: Policy, body: string | object, options?: TokenResponseSessionOptions): SessionInstance;
-  prototype: SessionInstance;
-};
+/** Sessions and the store of this build: they take this build's Policy only. */
+export declare const Session: SessionClass<Policy>;
 export type Session = SessionInstance;
-
-/** The current session of a frontend, for a policy of this build. */
-export declare class SessionStore extends SessionStoreBase {
-  constructor(policy: Policy, options?: { session?: Credential });
-  readonly policy: Policy;
-}
+export declare class SessionStore extends SessionStoreOf<Policy> {}

@@ -1,7 +1,7 @@
 // scopegate/lite: scopes, policies, decisions and unverified decoding; no signature code.
 import { BundleBytes, BundleLoadOptions, PolicyBase, RemoteBundleBase } from './types.js';
-import type { Credential, Session as SessionInstance, SessionOptions, TokenResponseSessionOptions } from './types.js';
-import { SessionStoreBase } from './types.js';
+import type { Session as SessionInstance, SessionClass } from './types.js';
+import { SessionStoreOf } from './types.js';
 
 export * from './types.js';
 
@@ -16,16 +16,7 @@ export declare class Policy extends PolicyBase {
 /** A policy bundle kept up to date from a URL. */
 export declare class RemoteBundle extends RemoteBundleBase<Policy> {}
 
-/** A signed-in user's token under a policy of this build (see Session in types.d.ts). */
-export declare const Session: {
-  fromJwt(policy: Policy, token: string, options?: SessionOptions): SessionInstance;
-  fromTokenResponse(policy: Policy, body: string | object, options?: TokenResponseSessionOptions): SessionInstance;
-  prototype: SessionInstance;
-};
+/** Sessions and the store of this build: they take this build's Policy only. */
+export declare const Session: SessionClass<Policy>;
 export type Session = SessionInstance;
-
-/** The current session of a frontend, for a policy of this build. */
-export declare class SessionStore extends SessionStoreBase {
-  constructor(policy: Policy, options?: { session?: Credential });
-  readonly policy: Policy;
-}
+export declare class SessionStore extends SessionStoreOf<Policy> {}

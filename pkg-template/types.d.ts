@@ -328,6 +328,19 @@ export type Credential = string | object | Session;
  * The current session of a frontend; subscribers are told about sign-in, refresh, step-up,
  * sign-out and expiry. Without a session, decisions use an empty grant.
  */
+/** The static side of a build's Session class, for that build's Policy type `P`. */
+export interface SessionClass<P extends PolicyBase> {
+  fromJwt(policy: P, token: string, options?: SessionOptions): Session;
+  fromTokenResponse(policy: P, body: string | object, options?: TokenResponseSessionOptions): Session;
+  prototype: Session;
+}
+
+/** A build's SessionStore: constructed with that build's Policy type `P` only. */
+export declare class SessionStoreOf<P extends PolicyBase> extends SessionStoreBase {
+  constructor(policy: P, options?: { session?: Credential });
+  readonly policy: P;
+}
+
 export declare class SessionStoreBase {
   constructor(policy: PolicyBase, options?: { session?: Credential });
   readonly policy: PolicyBase;

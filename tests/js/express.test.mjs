@@ -1,24 +1,10 @@
 // scopegate/express in a real Express app over HTTP: refusals as guard() answers them, the outcome
 // in req.scopegate, client-sent x-scopegate-* headers replaced, and the mount path as basePath.
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import test from 'node:test';
 import express from 'express';
-import { Policy, Verifier } from 'scopegate';
 import { scopegate } from 'scopegate/express';
-
-const root = process.env.SCOPEGATE_ROOT;
-const policy = new Policy(readFileSync(join(root, 'examples/policies/banking.json'), 'utf8'));
-const SECRET = 'a-test-secret-of-at-least-32-bytes!!';
-const verifier = new Verifier({ secret: SECRET }, { algorithms: ['HS256'] });
-const b64 = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
-const token = (claims) => {
-  const input = `${b64({ alg: 'HS256' })}.${b64(claims)}`;
-  return `${input}.${createHmac('sha256', SECRET).update(input).digest('base64url')}`;
-};
-const user = token({ sub: 'u-1', scope: 'read_only', exp: Math.floor(Date.now() / 1000) + 600 });
+import { policy, token, user, verifier, withServer as serveDuring } from './servers.mjs';
 
 const app = express();
 app.use('/api', scopegate({ policy, verifier, realm: 'bank' }));
@@ -32,16 +18,7 @@ app.get('/api/{*rest}', (req, res) => {
   });
 });
 
-async function withServer(run) {
-  const server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  try {
-    await run(`http://127.0.0.1:${server.address().port}`);
-  } finally {
-    await new Promise((resolve) => server.close(resolve));
-  }
-}
+const withServer = (run) => serveDuring((ready) => app.listen(0, '127.0.0.1', ready), run);
 
 test('express: allowed requests go on with req.scopegate and without spoofed headers', async () => {
   await withServer(async (base) => {

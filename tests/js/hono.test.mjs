@@ -2,25 +2,11 @@
 // answers them, the outcome in c.get('scopegate'), client-sent x-scopegate-* headers never seen by
 // the handler, and a mount prefix stripped before deciding.
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import test from 'node:test';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
-import { Policy, Verifier } from 'scopegate';
 import { scopegate } from 'scopegate/hono';
-
-const root = process.env.SCOPEGATE_ROOT;
-const policy = new Policy(readFileSync(join(root, 'examples/policies/banking.json'), 'utf8'));
-const SECRET = 'a-test-secret-of-at-least-32-bytes!!';
-const verifier = new Verifier({ secret: SECRET }, { algorithms: ['HS256'] });
-const b64 = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
-const token = (claims) => {
-  const input = `${b64({ alg: 'HS256' })}.${b64(claims)}`;
-  return `${input}.${createHmac('sha256', SECRET).update(input).digest('base64url')}`;
-};
-const user = token({ sub: 'u-1', scope: 'read_only', exp: Math.floor(Date.now() / 1000) + 600 });
+import { policy, user, verifier, withServer as serveDuring } from './servers.mjs';
 
 const api = new Hono();
 api.use('*', scopegate({ policy, verifier, basePath: '/api', realm: 'bank' }));
@@ -37,16 +23,7 @@ api.get('*', (c) => {
 });
 const app = new Hono().route('/api', api);
 
-async function withServer(run) {
-  const server = await new Promise((resolve) => {
-    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
-  });
-  try {
-    await run(`http://127.0.0.1:${server.address().port}`);
-  } finally {
-    await new Promise((resolve) => server.close(resolve));
-  }
-}
+const withServer = (run) => serveDuring((ready) => serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, ready), run);
 
 test('hono: allowed requests reach the handler with the outcome and without spoofed headers', async () => {
   await withServer(async (base) => {
