@@ -125,6 +125,11 @@ export interface RemoteJwksOptions extends VerifyOptions {
 /** A JWKS fetched from a URL, cached, refetched on key rotation (one fetch in flight at most). */
 export declare class RemoteJwks {
   constructor(url: string | URL, options: RemoteJwksOptions);
+  /**
+   * The keys an issuer publishes, found by OpenID Connect Discovery or RFC 8414 metadata (cached
+   * per issuer); `options.issuer` defaults to `issuer`. Rejects with `jwks_unavailable`.
+   */
+  static fromIssuer(issuer: string, options: RemoteJwksOptions): Promise<RemoteJwks>;
   /** How many times the key set was fetched. */
   readonly fetches: number;
   /** The last failure to fetch or read the key set (code `jwks_unavailable`), null after a success. */

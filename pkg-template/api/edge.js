@@ -42,6 +42,48 @@ async function withKeys(source, use) {
   }
 }
 
+/** Issuer → the promise of its `jwks_uri` (RemoteJwks.fromIssuer). */
+const discovered = new Map();
+
+/** The metadata URLs of `issuer`: OpenID Connect Discovery first, then RFC 8414. */
+function metadataUrls(issuer) {
+  const url = new URL(issuer);
+  const path = url.pathname.replace(/\/$/, '');
+  return [
+    `${url.origin}${path}/.well-known/openid-configuration`,
+    `${url.origin}/.well-known/oauth-authorization-server${path}`,
+  ];
+}
+
+async function discoverJwksUri(issuer, fetchFn) {
+  const failures = [];
+  for (const url of metadataUrls(issuer)) {
+    let metadata;
+    try {
+      const response = await fetchFn(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(5000) });
+      if (!response?.ok) {
+        failures.push(`${url}: HTTP ${response?.status}`);
+        continue;
+      }
+      metadata = await response.json();
+    } catch (cause) {
+      failures.push(`${url}: ${cause?.message ?? cause}`);
+      continue;
+    }
+    if (metadata?.issuer !== issuer) {
+      throw new ScopegateError(`the metadata at ${url} names issuer ${JSON.stringify(metadata?.issuer)}, not ${JSON.stringify(issuer)}`, 'jwks_unavailable');
+    }
+    const jwksUri = metadata.jwks_uri;
+    const parsed = typeof jwksUri === 'string' && URL.canParse(jwksUri) ? new URL(jwksUri) : null;
+    const local = parsed && ['localhost', '127.0.0.1', '[::1]'].includes(parsed.hostname);
+    if (!parsed || !(parsed.protocol === 'https:' || (parsed.protocol === 'http:' && local))) {
+      throw new ScopegateError(`the metadata at ${url} has no https jwks_uri (${JSON.stringify(jwksUri)})`, 'jwks_unavailable');
+    }
+    return jwksUri;
+  }
+  throw new ScopegateError(`no OpenID Connect or OAuth 2.0 metadata for ${issuer} (${failures.join('; ')})`, 'jwks_unavailable');
+}
+
 export class RemoteJwks {
   #url;
   #options;
@@ -80,6 +122,28 @@ export class RemoteJwks {
     this.#timeout = seconds('timeout', timeout, 5);
     this.#maxStale = seconds('maxStale', maxStale, 86400);
     this.#onError = onError;
+  }
+
+  /**
+   * A RemoteJwks for the keys an issuer publishes, found by metadata discovery: OpenID Connect
+   * (`<issuer>/.well-known/openid-configuration`), then RFC 8414
+   * (`<origin>/.well-known/oauth-authorization-server<path>`). The metadata's `issuer` must be
+   * exactly `issuer` (OpenID Connect Discovery §4.3, RFC 8414 §3.3) and its `jwks_uri` an https URL
+   * (http only for localhost); `options.issuer` defaults to `issuer`. Discovery is cached per issuer
+   * (failures are not). Rejects with `jwks_unavailable` when no metadata is found or it is wrong.
+   */
+  static fromIssuer(issuer, options) {
+    if (typeof issuer !== 'string' || !URL.canParse(issuer)) {
+      return Promise.reject(new ScopegateError('RemoteJwks.fromIssuer needs the issuer URL', 'invalid_argument'));
+    }
+    const fetchFn = options?.fetch ?? globalThis.fetch.bind(globalThis);
+    let jwksUri = discovered.get(issuer);
+    if (jwksUri === undefined) {
+      jwksUri = discoverJwksUri(issuer, fetchFn);
+      discovered.set(issuer, jwksUri);
+      jwksUri.catch(() => discovered.delete(issuer));
+    }
+    return jwksUri.then((url) => new RemoteJwks(url, { issuer, ...options }));
   }
 
   /** How many times the JWKS was fetched (for tests and metrics). */

@@ -213,3 +213,46 @@ test('RemoteJwks fails safe: the last good keys survive a bad refetch, failures 
   assert.throws(() => new RemoteJwks('https://x', { algorithms: ['ES256'], onError: 'log' }), { code: 'invalid_argument' });
   assert.throws(() => new RemoteJwks('https://x', { algorithms: ['ES256'], maxStale: -1 }), { code: 'invalid_argument' });
 });
+
+test('RemoteJwks.fromIssuer: OpenID Connect and RFC 8414 discovery, exact issuer, https jwks_uri, cached', async () => {
+  const key = es256Key('k1');
+  const asked = [];
+  const server = (metadata) => async (url) => {
+    asked.push(String(url));
+    const { pathname } = new URL(url);
+    if (pathname === '/jwks') return new Response(JSON.stringify({ keys: [key.jwk] }));
+    const body = metadata(pathname);
+    return body ? new Response(JSON.stringify(body)) : new Response('not found', { status: 404 });
+  };
+  // OpenID Connect: <issuer>/.well-known/openid-configuration.
+  const oidc = server((path) => path === '/.well-known/openid-configuration'
+    && { issuer: 'https://auth.example', jwks_uri: 'https://auth.example/jwks' });
+  const jwks = await RemoteJwks.fromIssuer('https://auth.example', { algorithms: ['ES256'], fetch: oidc });
+  const token = es256(key, { iss: 'https://auth.example', sub: 'u', scope: 'read_only', exp: now() + 60 });
+  assert.equal((await jwks.verify(token)).subject, 'u');
+  // The issuer became the verifier's expected issuer.
+  const foreign = es256(key, { iss: 'https://evil.example', sub: 'u', exp: now() + 60 });
+  await assert.rejects(jwks.verify(foreign), (e) => e.code === 'claim_invalid');
+  // Cached: a second discovery asks nothing.
+  const before = asked.length;
+  await RemoteJwks.fromIssuer('https://auth.example', { algorithms: ['ES256'], fetch: oidc });
+  assert.equal(asked.length, before);
+
+  // RFC 8414 for an issuer with a path: the well-known part goes before the path.
+  const rfc8414 = server((path) => path === '/.well-known/oauth-authorization-server/tenant1'
+    && { issuer: 'https://as.example/tenant1', jwks_uri: 'https://as.example/jwks' });
+  const tenant = await RemoteJwks.fromIssuer('https://as.example/tenant1', { algorithms: ['ES256'], fetch: rfc8414 });
+  assert.ok(tenant instanceof RemoteJwks);
+  assert.ok(asked.includes('https://as.example/tenant1/.well-known/openid-configuration'));
+
+  // Wrong issuer, http jwks_uri, no metadata: jwks_unavailable, and failures are not cached.
+  const cases = [
+    server(() => ({ issuer: 'https://other.example', jwks_uri: 'https://x.example/jwks' })),
+    server(() => ({ issuer: 'https://bad.example', jwks_uri: 'http://x.example/jwks' })),
+    server(() => null),
+  ];
+  for (const fetch of cases) {
+    await assert.rejects(RemoteJwks.fromIssuer('https://bad.example', { algorithms: ['ES256'], fetch }), (e) => e.code === 'jwks_unavailable');
+  }
+  await assert.rejects(RemoteJwks.fromIssuer(42, { algorithms: ['ES256'] }), (e) => e.code === 'invalid_argument');
+});
