@@ -11,7 +11,9 @@ export type VerifierKeys =
   | { secret: string | Uint8Array; kid?: string }
   | { pem: string; kid?: string }
   | { jwk: string | object; kid?: string }
-  | { jwks: string | object };
+  | { jwks: string | object }
+  /** A Node `KeyObject` (node:crypto): public key or HMAC secret. */
+  | { key: { type: string; export(options?: object): unknown }; kid?: string };
 
 /** Supported JWS algorithms (`none` never is). */
 export type Algorithm =
@@ -44,6 +46,8 @@ export interface VerifyOptions {
  */
 export declare class Verifier {
   constructor(keys: VerifierKeys, options: VerifyOptions);
+  /** A Verifier for a WebCrypto `CryptoKey` (extractable) or a Node `KeyObject`, as jose takes them. */
+  static fromKey(key: CryptoKey | { type: string; export(options?: object): unknown }, options: VerifyOptions, kid?: string): Promise<Verifier>;
   /** Resolves to the verified token (a frozen object: cache hits share it); rejects with a ScopegateError. */
   verify(token: string, options?: ClockOptions): Promise<Readonly<Token>>;
   /**

@@ -30,6 +30,22 @@ const WEB_CRYPTO = {
   Ed25519: ED25519,
 };
 
+/** `{ key: KeyObject, kid? }` (Node's crypto keys) as a JWK or secret the module reads. */
+function keyObjectKeys(keys) {
+  if (keys === null || typeof keys !== 'object' || !('key' in keys)) return keys;
+  const { key, kid } = keys;
+  const named = (value) => (kid === undefined ? value : { ...value, kid });
+  if (typeof CryptoKey === 'function' && key instanceof CryptoKey) {
+    throw argumentError('new Verifier: a CryptoKey is read asynchronously: use await Verifier.fromKey(key, options)');
+  }
+  if (key === null || typeof key !== 'object' || typeof key.export !== 'function' || typeof key.type !== 'string') {
+    throw argumentError('new Verifier: `key` must be a KeyObject (node:crypto) or, with Verifier.fromKey, a CryptoKey');
+  }
+  if (key.type === 'private') throw new ScopegateError('new Verifier: this KeyObject is a private key: give the public key', 'invalid_key');
+  if (key.type === 'secret') return named({ secret: new Uint8Array(key.export()) });
+  return named({ jwk: key.export({ format: 'jwk' }) });
+}
+
 function argumentError(message) {
   return new ScopegateError(message, 'invalid_argument');
 }
@@ -87,8 +103,25 @@ export class Verifier {
   #keys = new Map();
   #freed = false;
 
+  /**
+   * A Verifier for one key given as a WebCrypto `CryptoKey` (extractable: it is read with
+   * `exportKey`) or a Node `KeyObject`, as jose takes them; `kid` optionally names it.
+   */
+  static async fromKey(key, options, kid) {
+    if (typeof CryptoKey === 'function' && key instanceof CryptoKey) {
+      if (key.type === 'private') throw new ScopegateError('Verifier.fromKey: this CryptoKey is a private key: give the public key', 'invalid_key');
+      if (!key.extractable) {
+        throw new ScopegateError('Verifier.fromKey: the CryptoKey is not extractable (importKey or generateKey with extractable: true), so its key cannot be checked', 'invalid_key');
+      }
+      const jwk = await globalThis.crypto.subtle.exportKey('jwk', key);
+      return new Verifier(kid === undefined ? { jwk } : { jwk, kid }, options);
+    }
+    return new Verifier(kid === undefined ? { key } : { key, kid }, options);
+  }
+
   constructor(keys, options) {
     requireReady('new Verifier');
+    keys = keyObjectKeys(keys);
     const size = options?.cacheSize;
     if (size !== undefined && size !== null && (typeof size !== 'number' || !Number.isInteger(size) || size < 0)) {
       throw argumentError('cacheSize must be a whole number of tokens (0: no cache)');

@@ -1,6 +1,6 @@
 // The edge guard and remote JWKS through the packed package, with real signatures (node:crypto).
 import assert from 'node:assert/strict';
-import { createHmac, generateKeyPairSync, sign } from 'node:crypto';
+import { createHmac, createSecretKey, generateKeyPairSync, sign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'node:test';
@@ -255,4 +255,23 @@ test('RemoteJwks.fromIssuer: OpenID Connect and RFC 8414 discovery, exact issuer
     await assert.rejects(RemoteJwks.fromIssuer('https://bad.example', { algorithms: ['ES256'], fetch }), (e) => e.code === 'jwks_unavailable');
   }
   await assert.rejects(RemoteJwks.fromIssuer(42, { algorithms: ['ES256'] }), (e) => e.code === 'invalid_argument');
+});
+
+test('Verifier keys as jose takes them: a KeyObject, a CryptoKey (Verifier.fromKey)', async () => {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const token = es256({ kid: 'k', privateKey }, { sub: 'u', exp: now() + 60 });
+  const fromKeyObject = new Verifier({ key: publicKey }, { algorithms: ['ES256'] });
+  assert.equal((await fromKeyObject.verify(token)).subject, 'u');
+  assert.equal((await (await Verifier.fromKey(publicKey, { algorithms: ['ES256'] })).verify(token)).subject, 'u');
+  // A CryptoKey of the same key (extractable), and an HMAC secret as a KeyObject.
+  const cryptoKey = await crypto.subtle.importKey('jwk', publicKey.export({ format: 'jwk' }), { name: 'ECDSA', namedCurve: 'P-256' }, true, ['verify']);
+  assert.equal((await (await Verifier.fromKey(cryptoKey, { algorithms: ['ES256'] })).verify(token)).subject, 'u');
+  const secret = createSecretKey(Buffer.from(SECRET));
+  assert.equal((await new Verifier({ key: secret }, { algorithms: ['HS256'] }).verify(hs256({ sub: 'h', exp: now() + 60 }))).subject, 'h');
+  // Refused: private keys, a non-extractable CryptoKey, a CryptoKey in the constructor, anything else.
+  assert.throws(() => new Verifier({ key: privateKey }, { algorithms: ['ES256'] }), (e) => e.code === 'invalid_key');
+  const hidden = await crypto.subtle.importKey('jwk', publicKey.export({ format: 'jwk' }), { name: 'ECDSA', namedCurve: 'P-256' }, false, ['verify']);
+  await assert.rejects(Verifier.fromKey(hidden, { algorithms: ['ES256'] }), (e) => e.code === 'invalid_key' && /extractable/.test(e.message));
+  assert.throws(() => new Verifier({ key: cryptoKey }, { algorithms: ['ES256'] }), (e) => e.code === 'invalid_argument' && /fromKey/.test(e.message));
+  assert.throws(() => new Verifier({ key: 'pem?' }, { algorithms: ['ES256'] }), (e) => e.code === 'invalid_argument');
 });
