@@ -246,6 +246,11 @@ export interface ClockOptions {
   currentDate?: Date;
 }
 
+/** Options of the SessionStore checks: the clock, and values for a path template's `{name}`s. */
+export interface StoreCheckOptions extends ClockOptions {
+  params?: Record<string, string | number>;
+}
+
 /** How a Session is built. */
 export interface SessionOptions extends DecodeOptions {
   /** Accept a token carrying `client_safe: false` scopes (never in a browser). Default false. */
@@ -352,11 +357,12 @@ export declare class SessionStoreBase {
   signIn(credential: Credential, options?: StoreSignInOptions): Session;
   refresh(credential: Credential, options?: StoreSignInOptions): Session;
   signOut(): void;
-  can(method: string, path: string, options?: ClockOptions): boolean;
-  cannot(method: string, path: string, options?: ClockOptions): boolean;
-  decide(method: string, path: string, options?: ClockOptions): Decision;
+  /** `path` may be a template (`/users/{id}`) filled from `options.params`. */
+  can(method: string, path: string, options?: StoreCheckOptions): boolean;
+  cannot(method: string, path: string, options?: StoreCheckOptions): boolean;
+  decide(method: string, path: string, options?: StoreCheckOptions): Decision;
   /** As `Session.missing`: `[]` when allowed, `null` when no scope would help. */
-  missing(method: string, path: string, options?: ClockOptions): string[] | null;
+  missing(method: string, path: string, options?: StoreCheckOptions): string[] | null;
 }
 
 /** The DOM root bindElements watches. */

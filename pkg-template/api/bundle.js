@@ -2,6 +2,7 @@
 // full build) and RemoteBundle (hot updates). The module reads and writes the bundle; the
 // platform's WebCrypto checks and makes the Ed25519 signatures.
 import * as engine from './scopegate.js';
+import { FULL } from './build.js';
 import { ScopegateError } from '../errors.js';
 import { converted, requireReady } from './ready.js';
 import { Policy } from './checks.js';
@@ -141,7 +142,7 @@ if (engineLoaded) {
     return call(label, () => engine.Policy.fromBundleBytes(data));
   };
 
-  if (typeof engine.Policy.prototype.toBundleBytes === 'function') {
+  if (FULL) {
     const toBundleBytes = engine.Policy.prototype.toBundleBytes;
     /**
      * The policy as a compiled bundle (a Uint8Array): `stripDescriptions` leaves the descriptions
@@ -157,7 +158,8 @@ if (engineLoaded) {
       if (signingKey === undefined) return bytes;
       const key = await cryptoKey(signingKey, 'sign', 'invalid_key', label);
       const signature = new Uint8Array(await globalThis.crypto.subtle.sign(ED25519, key, bytes));
-      return call(label, () => engine.appendBundleSignature(bytes, signature));
+      // (Read by name: the lite module has no such export, and bundlers warn about a static one.)
+      return call(label, () => Reflect.get(engine, 'appendBundleSignature')(bytes, signature));
     };
   }
 }

@@ -9,6 +9,7 @@
 // Which objects were freed is tracked here (free() and Symbol.dispose are wrapped), not read
 // from wasm-bindgen's private fields.
 import * as engine from './scopegate.js';
+import { FULL } from './build.js';
 import { ScopegateError } from '../errors.js';
 import { converted, otherBuildMessage, requireReady } from './ready.js';
 import { readDecision, writeRequest, writeText, written } from './exchange.js';
@@ -39,7 +40,7 @@ function check(value, expected, name, label) {
   if (value instanceof Class && !freed.has(value)) return;
   if (value instanceof Class) throw argumentError(`${label}: this ${expected} was freed (free() or using) and cannot be used`);
   if (value?.constructor?.name === expected) {
-    throw argumentError(otherBuildMessage(label, name, expected, Boolean(engine.appendBundleSignature)));
+    throw argumentError(otherBuildMessage(label, name, expected, FULL));
   }
   throw argumentError(`${label}: ${name} must be a ${expected}, not ${describe(value)}`);
 }
@@ -216,7 +217,7 @@ function call(original, name) {
 export const Policy = constructible(
   engine.Policy,
   'Policy',
-  engine.appendBundleSignature
+  FULL
     ? null
     : 'scopegate/lite loads compiled bundles only: use await Policy.fromBundle(bytes) (write the bundle with `scopegate compile policy.json` or policy.toBundle() of the full build, "scopegate")',
 );

@@ -2,6 +2,7 @@
 // and a DOM helper that hides or disables elements by endpoint. Only state and DOM live here:
 // every decision comes from the WebAssembly core (Session.decide / Policy.decide).
 import * as engine from './scopegate.js';
+import { FULL } from './build.js';
 import { Session } from './scopegate.js';
 import { otherBuildMessage } from './ready.js';
 import { ScopegateError } from '../errors.js';
@@ -26,7 +27,7 @@ export class SessionStore {
     if (!(policy instanceof engine.Policy)) {
       throw new ScopegateError(
         policy?.constructor?.name === 'Policy'
-          ? otherBuildMessage('SessionStore', 'policy', 'Policy', Boolean(engine.appendBundleSignature))
+          ? otherBuildMessage('SessionStore', 'policy', 'Policy', FULL)
           : 'SessionStore needs a compiled Policy (new Policy(json), or Policy.fromBundle(bytes))',
         'invalid_argument',
       );
@@ -98,8 +99,13 @@ export class SessionStore {
     this.#replace(null, 'sign-out');
   }
 
-  /** Whether the current session (or the anonymous grant) may call `method path`. */
+  /**
+   * Whether the current session (or the anonymous grant) may call `method path`. `path` may be a
+   * template (`/users/{id}`) filled from `options.params` (each value URL-encoded); `options` also
+   * takes `currentDate`, as every check below.
+   */
   can(method, path, options) {
+    [path, options] = filled(path, options);
     if (this.#session) return this.#session.can(method, path, options);
     return this.#policy.allows(method, path, this.#anonymous);
   }
@@ -111,6 +117,7 @@ export class SessionStore {
 
   /** The full decision (reason `token_expired` once the token has expired). */
   decide(method, path, options) {
+    [path, options] = filled(path, options);
     if (this.#session) return this.#session.decide(method, path, options);
     return this.#policy.decide(method, path, this.#anonymous);
   }
@@ -120,6 +127,7 @@ export class SessionStore {
    * expired session, no matching rule, a deny rule), as Rust's `Decision::scopes_to_allow`.
    */
   missing(method, path, options) {
+    [path, options] = filled(path, options);
     if (this.#session) return this.#session.missing(method, path, options);
     const decision = this.#policy.decide(method, path, this.#anonymous);
     return decision.allowed || decision.reason === 'insufficient_scope' ? decision.missing : null;
@@ -184,6 +192,21 @@ export class SessionStore {
 const ENDPOINT = 'data-endpoint';
 const WHEN_DENIED = 'data-when-denied';
 const PARAMS = 'data-params';
+
+/** `template` with each `{name}` replaced by `value(name)`, URL-encoded. */
+function fillTemplate(template, value) {
+  return template.replace(/\{([^{}/]+)\}/g, (_, name) => encodeURIComponent(String(value(name))));
+}
+
+/** A store check's path with `options.params` filled in, and the options without them. */
+function filled(path, options) {
+  if (options === null || typeof options !== 'object' || !('params' in options)) return [path, options];
+  const { params, ...rest } = options;
+  if (typeof path !== 'string' || params === null || typeof params !== 'object') {
+    throw new ScopegateError('params must be an object of path parameters ({ id: 42 } for /users/{id})', 'invalid_argument');
+  }
+  return [fillTemplate(path, (name) => params[name] ?? '_'), rest];
+}
 const REASON = 'data-scopegate-reason';
 
 // "DELETE /v1/users/{id}" → ["DELETE", "/v1/users/42"] with {id} from data-params or data-param-id.
@@ -202,13 +225,7 @@ function endpointOf(element) {
       return null;
     }
   }
-  const path = spec
-    .slice(space)
-    .trim()
-    .replace(/\{([^{}/]+)\}/g, (_, name) => {
-      const value = params[name] ?? element.getAttribute(`data-param-${name}`) ?? '_';
-      return encodeURIComponent(String(value));
-    });
+  const path = fillTemplate(spec.slice(space).trim(), (name) => params[name] ?? element.getAttribute(`data-param-${name}`) ?? '_');
   return [method, path];
 }
 

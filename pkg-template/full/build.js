@@ -1,0 +1,1 @@
+export const FULL = true; // this directory holds the full build

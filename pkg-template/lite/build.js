@@ -1,0 +1,1 @@
+export const FULL = false; // this directory holds the lite build
