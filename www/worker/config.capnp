@@ -30,6 +30,7 @@ const guardWorker :Workerd.Worker = (
     (name = "pkg/full/exchange.js", esModule = embed "../../pkg/full/exchange.js"),
     (name = "pkg/full/verify.js", esModule = embed "../../pkg/full/verify.js"),
     (name = "pkg/full/bundle.js", esModule = embed "../../pkg/full/bundle.js"),
+    (name = "pkg/full/build.js", esModule = embed "../../pkg/full/build.js"),
     (name = "pkg/errors.js", esModule = embed "../../pkg/errors.js"),
     (name = "pkg/full/scopegate_bg.wasm", wasm = embed "../../pkg/full/scopegate_bg.wasm"),
   ],

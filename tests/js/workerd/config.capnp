@@ -27,6 +27,7 @@ const worker :Workerd.Worker = (
     (name = "node_modules/scopegate/full/exchange.js", esModule = embed "../../node_modules/scopegate/full/exchange.js"),
     (name = "node_modules/scopegate/full/verify.js", esModule = embed "../../node_modules/scopegate/full/verify.js"),
     (name = "node_modules/scopegate/full/bundle.js", esModule = embed "../../node_modules/scopegate/full/bundle.js"),
+    (name = "node_modules/scopegate/full/build.js", esModule = embed "../../node_modules/scopegate/full/build.js"),
     (name = "node_modules/scopegate/errors.js", esModule = embed "../../node_modules/scopegate/errors.js"),
     (name = "node_modules/scopegate/full/scopegate_bg.wasm", wasm = embed "../../node_modules/scopegate/full/scopegate_bg.wasm"),
   ],
