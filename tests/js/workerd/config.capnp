@@ -16,6 +16,12 @@ const worker :Workerd.Worker = (
     (name = "tables-data.js", esModule = embed "../tables-data.js"),
     (name = "web/run-tables.js", esModule = embed "../web/run-tables.js"),
     (name = "web/remote-bundle.js", esModule = embed "../web/remote-bundle.js"),
+    (name = "hono-scenario.js", esModule = embed "../hono-scenario.js"),
+    (name = "scopegate/hono", esModule = "export * from '../node_modules/scopegate/adapters/hono.js';"),
+    (name = "node_modules/scopegate/adapters/hono.js", esModule = embed "../../node_modules/scopegate/adapters/hono.js"),
+    # workerd resolves every specifier against the importing module's name (no package lookup, as
+    # wrangler's bundler would do): the adapter's `import ... from 'scopegate'` lands here.
+    (name = "node_modules/scopegate/adapters/scopegate", esModule = "export * from '../full/workerd.js';"),
     (name = "scopegate", esModule = "export * from 'node_modules/scopegate/full/workerd.js';"),
     (name = "node_modules/scopegate/full/workerd.js", esModule = embed "../../node_modules/scopegate/full/workerd.js"),
     (name = "node_modules/scopegate/full/scopegate.js", esModule = embed "../../node_modules/scopegate/full/scopegate.js"),
