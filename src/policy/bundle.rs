@@ -19,12 +19,11 @@
 
 use crate::prelude::*;
 use alloc::collections::BTreeMap;
-use core::sync::atomic::Ordering;
 
 use serde::{Deserialize, Serialize};
 
 use super::bits::Bits;
-use super::compile::{method_problem, NEXT_POLICY_ID};
+use super::compile::method_problem;
 use super::document::{
     DefaultScopes, Effect, PolicyDocument, RuleDefinition, ScopeDefinition, Subject, Transport,
     UnknownScopes, POLICY_VERSION,
@@ -33,7 +32,7 @@ use super::implies::Implies;
 use super::limits::Limits;
 use super::path::PathMatching;
 use super::pattern::{Hit, LiteralKey, Node, PathPattern, Trie};
-use super::{CompiledRule, Methods, Policy};
+use super::{CompiledParts, CompiledRule, Methods, Policy};
 use crate::error::{Error, ErrorCode};
 use crate::scope::is_scope_token;
 
@@ -658,10 +657,6 @@ fn build(payload: Payload, limits: &Limits) -> Result<Policy, Error> {
             "the method names are not sorted upper-case HTTP method tokens",
         ));
     }
-    let head_named = body
-        .methods
-        .binary_search_by(|m| m.as_str().cmp("HEAD"))
-        .is_ok();
     let matching = PathMatching {
         case_insensitive: body.path_matching.case_insensitive,
         allow_semicolons: body.path_matching.allow_semicolons,
@@ -757,8 +752,7 @@ fn build(payload: Payload, limits: &Limits) -> Result<Policy, Error> {
         },
         rules: definitions,
     };
-    Ok(Policy {
-        id: NEXT_POLICY_ID.fetch_add(1, Ordering::Relaxed),
+    Ok(Policy::assemble(CompiledParts {
         document,
         source_sha256,
         scopes: names,
@@ -770,9 +764,8 @@ fn build(payload: Payload, limits: &Limits) -> Result<Policy, Error> {
         rules,
         trie,
         methods: body.methods,
-        head_named,
         matching,
-    })
+    }))
 }
 
 /// The names of `ids` (checked to be in range before).

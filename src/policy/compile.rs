@@ -4,19 +4,16 @@
 
 use crate::prelude::*;
 use alloc::sync::Arc;
-use core::sync::atomic::{AtomicU64, Ordering};
 
 use super::bits::Bits;
 use super::document::{DefaultScopes, PolicyDocument, Subject, POLICY_VERSION};
 use super::implies::Implies;
 use super::limits::Limits;
 use super::pattern::{Hit, PathPattern, TrieBuilder};
-use super::{scope_id, CompiledRule, Methods, Policy};
+use super::{scope_id, CompiledParts, CompiledRule, Methods, Policy};
 use crate::error::{Error, ErrorCode};
 use crate::json::pointer_token;
 use crate::scope::is_scope_token;
-
-pub(super) static NEXT_POLICY_ID: AtomicU64 = AtomicU64::new(1);
 
 /// Why `method` cannot name an HTTP method, if it cannot: it must be an RFC 9110 token without
 /// lower-case letters. Methods are case-sensitive (`delete` is not `DELETE`), and every registered
@@ -302,7 +299,6 @@ pub(super) fn compile(
         .collect();
     crate::order::sort(&mut methods);
     methods.dedup();
-    let head_named = methods.binary_search_by(|m| m.as_str().cmp("HEAD")).is_ok();
     // For each rule, the previous rule with the same id (sorted once, not searched per rule).
     let mut by_id: Vec<(&str, usize)> = doc
         .rules
@@ -437,8 +433,9 @@ pub(super) fn compile(
     if !problems.0.is_empty() {
         return Err(Error::invalid_policy(problems.0));
     }
-    Ok(Policy {
-        id: NEXT_POLICY_ID.fetch_add(1, Ordering::Relaxed),
+    Ok(Policy::assemble(CompiledParts {
+        document,
+        source_sha256,
         scopes,
         implies,
         end_user,
@@ -448,9 +445,6 @@ pub(super) fn compile(
         rules,
         trie: trie.build(),
         methods,
-        head_named,
         matching,
-        document,
-        source_sha256,
-    })
+    }))
 }

@@ -8,6 +8,7 @@
 
 use crate::prelude::*;
 use alloc::sync::Arc;
+use core::sync::atomic::{AtomicU64, Ordering};
 
 mod bits;
 pub(crate) mod bundle;
@@ -67,6 +68,52 @@ pub struct Policy {
     matching: PathMatching,
     /// The SHA-256 of the source (see [`Policy::source_sha256`]).
     source_sha256: [u8; 32],
+}
+
+/// A compiled policy's own parts, from a document ([`compile`]) or a bundle ([`bundle`]);
+/// [`Policy::assemble`] derives the rest.
+struct CompiledParts {
+    document: PolicyDocument,
+    source_sha256: [u8; 32],
+    scopes: Vec<String>,
+    implies: Implies,
+    end_user: Bits,
+    client_unsafe: Bits,
+    query_ok: Bits,
+    roles: Vec<(String, Box<[u32]>)>,
+    rules: Vec<CompiledRule>,
+    trie: Trie,
+    methods: Vec<String>,
+    matching: PathMatching,
+}
+
+/// Every policy's id is new, so a grant knows the policy it was computed for.
+static NEXT_POLICY_ID: AtomicU64 = AtomicU64::new(1);
+
+impl Policy {
+    /// The policy of `parts`, with a new id and what follows from the parts.
+    fn assemble(parts: CompiledParts) -> Policy {
+        let head_named = parts
+            .methods
+            .binary_search_by(|m| m.as_str().cmp("HEAD"))
+            .is_ok();
+        Policy {
+            id: NEXT_POLICY_ID.fetch_add(1, Ordering::Relaxed),
+            document: parts.document,
+            source_sha256: parts.source_sha256,
+            scopes: parts.scopes,
+            implies: parts.implies,
+            end_user: parts.end_user,
+            client_unsafe: parts.client_unsafe,
+            query_ok: parts.query_ok,
+            roles: parts.roles,
+            rules: parts.rules,
+            trie: parts.trie,
+            methods: parts.methods,
+            head_named,
+            matching: parts.matching,
+        }
+    }
 }
 
 /// One rule, compiled: its scope conditions as short lists of scope ids (not bitsets as wide as
