@@ -4,13 +4,8 @@
 import * as engine from './scopegate.js';
 import { FULL } from './build.js';
 import { ScopegateError } from '../errors.js';
-import { converted, requireReady } from './ready.js';
+import { converted, describe, requireReady, seconds } from './ready.js';
 import { Policy } from './checks.js';
-
-function describe(value) {
-  if (value === null) return 'null';
-  return typeof value === 'object' ? (value.constructor?.name ?? 'an object') : typeof value;
-}
 
 /** `value` as bytes: a Uint8Array (or other view) or an ArrayBuffer. */
 function bundleBytes(value, label) {
@@ -164,14 +159,6 @@ if (engineLoaded) {
   }
 }
 
-function seconds(name, value, fallback) {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new ScopegateError(`RemoteBundle: ${name} must be a number of seconds`, 'invalid_argument');
-  }
-  return value;
-}
-
 /**
  * A policy bundle kept up to date from a URL: fetched with `If-None-Match` once `ttl` seconds
  * have passed, swapped in whole between requests, and the last good policy kept on any failure
@@ -209,8 +196,8 @@ export class RemoteBundle {
     this.#url = String(url);
     this.#verifyKey = verifyKey;
     this.#fetch = fetchFn ?? globalThis.fetch.bind(globalThis);
-    this.#ttl = seconds('ttl', ttl, 60);
-    this.#timeout = seconds('timeout', timeout, 5);
+    this.#ttl = seconds('RemoteBundle', 'ttl', ttl, 60);
+    this.#timeout = seconds('RemoteBundle', 'timeout', timeout, 5);
     this.#onError = onError;
     this.#onUpdate = onUpdate;
   }

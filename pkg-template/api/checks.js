@@ -11,7 +11,7 @@
 import * as engine from './scopegate.js';
 import { FULL } from './build.js';
 import { ScopegateError } from '../errors.js';
-import { converted, otherBuildMessage, requireReady } from './ready.js';
+import { converted, describe, otherBuildMessage, requireReady } from './ready.js';
 import { readDecision, writeRequest, writeText, written } from './exchange.js';
 
 // The public API only: the module's internal exports (the exchange buffers, VerifierCore, ...)
@@ -20,12 +20,6 @@ export { Grant, Session, version } from './scopegate.js';
 
 /** Objects whose Rust state was freed. */
 const freed = new WeakSet();
-
-function describe(value) {
-  if (value === null) return 'null';
-  if (typeof value !== 'object') return typeof value;
-  return value.constructor?.name ? `a ${value.constructor.name}` : 'an object';
-}
 
 function argumentError(message) {
   return new ScopegateError(message, 'invalid_argument');

@@ -4,17 +4,10 @@
 import { Verifier } from './verify.js';
 import { ScopegateError } from '../errors.js';
 import { RemoteBundle } from './bundle.js';
+import { seconds } from './ready.js';
 import * as engine from './scopegate.js';
 
 export { Verifier, Authorization } from './verify.js';
-
-function seconds(name, value, fallback) {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new ScopegateError(`${name} must be a non-negative number of seconds`, 'invalid_argument');
-  }
-  return value;
-}
 
 /**
  * A JWKS fetched from the issuer's URL and turned into a Verifier. The keys are cached for `ttl`
@@ -117,10 +110,10 @@ export class RemoteJwks {
     this.#url = String(url);
     this.#options = verify;
     this.#fetch = fetchFn ?? globalThis.fetch.bind(globalThis);
-    this.#ttl = seconds('ttl', ttl, 600);
-    this.#cooldown = seconds('cooldown', cooldown, 30);
-    this.#timeout = seconds('timeout', timeout, 5);
-    this.#maxStale = seconds('maxStale', maxStale, 86400);
+    this.#ttl = seconds('RemoteJwks', 'ttl', ttl, 600);
+    this.#cooldown = seconds('RemoteJwks', 'cooldown', cooldown, 30);
+    this.#timeout = seconds('RemoteJwks', 'timeout', timeout, 5);
+    this.#maxStale = seconds('RemoteJwks', 'maxStale', maxStale, 86400);
     this.#onError = onError;
   }
 

@@ -39,3 +39,19 @@ export function otherBuildMessage(label, name, expected, fullBuild) {
   const there = fullBuild ? '"scopegate/lite"' : '"scopegate" (full)';
   return `${label}: ${name} is a ${expected} of ${there}, but this is ${here}: import ${expected} and ${label.split('.')[0]} from the same entry point`;
 }
+
+/** What `value` is, for error messages: `null`, a type name, or `a ClassName`. */
+export function describe(value) {
+  if (value === null) return 'null';
+  if (typeof value !== 'object') return typeof value;
+  return value.constructor?.name ? `a ${value.constructor.name}` : 'an object';
+}
+
+/** An optional option in seconds (`fallback` when absent); `label` names the class it is for. */
+export function seconds(label, name, value, fallback) {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new ScopegateError(`${label}: ${name} must be a non-negative number of seconds`, 'invalid_argument');
+  }
+  return value;
+}
