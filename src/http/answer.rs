@@ -177,7 +177,7 @@ impl Refusal {
                 "The request path cannot be evaluated",
             ),
             Reason::InvalidMethod => (400, "invalid_request", "The request method is invalid"),
-            Reason::TokenExpired => (401, "invalid_token", "The access token expired"),
+            Reason::TokenExpired => (401, "invalid_token", generic(ErrorCode::TokenExpired)),
             _ => (
                 403,
                 "insufficient_scope",
