@@ -23,7 +23,9 @@ export type ErrorCode =
   /** A bundle's signature is missing, does not verify, or the verification key cannot be used. */
   | 'invalid_bundle_signature'
   /** A RemoteBundle has no policy yet (its first fetch failed or gave no usable bundle). */
-  | 'policy_unavailable';
+  | 'policy_unavailable'
+  | 'invalid_openapi'
+  | 'invalid_test_file';
 
 /** One problem of an invalid policy. */
 export interface Problem {

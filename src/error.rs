@@ -107,13 +107,19 @@ pub enum ErrorCode {
     /// JavaScript: a `RemoteBundle` has no policy (its first fetch failed, or gave no usable
     /// bundle).
     PolicyUnavailable,
+    /// Tooling: an OpenAPI document that cannot be imported (not YAML or JSON, not OpenAPI 3.x, or
+    /// a reference that cannot be followed).
+    InvalidOpenapi,
+    /// Tooling: a policy test file that is not shaped `{ "cases": [ ... ] }` as `scopegate test`
+    /// reads it.
+    InvalidTestFile,
 }
 
 impl ErrorCode {
     /// Every code, in declaration order: the vocabulary shared with JavaScript (the TypeScript
     /// `ErrorCode` union and the README's error table list the same codes; a test holds them
     /// together).
-    pub const ALL: [ErrorCode; 42] = [
+    pub const ALL: [ErrorCode; 44] = [
         ErrorCode::InvalidScope,
         ErrorCode::InvalidPolicy,
         ErrorCode::InvalidJson,
@@ -156,6 +162,8 @@ impl ErrorCode {
         ErrorCode::InvalidBundle,
         ErrorCode::InvalidBundleSignature,
         ErrorCode::PolicyUnavailable,
+        ErrorCode::InvalidOpenapi,
+        ErrorCode::InvalidTestFile,
     ];
 
     /// The stable `snake_case` name of this code, as used in JSON and JavaScript.
@@ -207,6 +215,8 @@ impl ErrorCode {
             ErrorCode::InvalidBundle => "invalid_bundle",
             ErrorCode::InvalidBundleSignature => "invalid_bundle_signature",
             ErrorCode::PolicyUnavailable => "policy_unavailable",
+            ErrorCode::InvalidOpenapi => "invalid_openapi",
+            ErrorCode::InvalidTestFile => "invalid_test_file",
         }
     }
 }

@@ -144,9 +144,11 @@ mod policy;
 mod scope;
 mod session;
 mod token;
+#[cfg(feature = "tooling")]
+pub mod tool;
 #[cfg(feature = "verify")]
 mod verify;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
 mod wasm;
 
 pub use error::{Error, ErrorCode};
@@ -162,6 +164,7 @@ pub use policy::document::{
     DefaultScopes, Effect, PolicyDocument, RuleDefinition, ScopeDefinition, Subject, Transport,
     UnknownScopes, POLICY_VERSION,
 };
+pub use policy::explain::{Explanation, RuleTrace};
 pub use policy::grant::Grant;
 pub use policy::limits::Limits;
 pub use policy::path::{

@@ -507,22 +507,37 @@ impl Policy {
     }
 }
 
+/// Why a signing key cannot be used; one message for every backend, so the native and the WASI
+/// command line print the same.
+#[cfg(any(feature = "aws-lc", feature = "bundle-signing"))]
+fn not_a_signing_key() -> Error {
+    Error::new(
+        ErrorCode::InvalidKey,
+        "the signing key is not an Ed25519 private key in a PKCS#8 PEM (-----BEGIN PRIVATE KEY-----, as `openssl genpkey -algorithm ed25519` writes it)",
+    )
+}
+
 /// Signs `message` with an Ed25519 PKCS#8 PEM private key.
 #[cfg(feature = "aws-lc")]
 fn sign_ed25519(pem: &str, message: &[u8]) -> Result<[u8; SIGNATURE_LEN], Error> {
     use aws_lc_rs::signature::Ed25519KeyPair;
-    let der = crate::verify::keys::pem_body(pem, "PRIVATE KEY")?;
-    let pair = Ed25519KeyPair::from_pkcs8(&der).map_err(|e| {
-        Error::new(
-            ErrorCode::InvalidKey,
-            format!("the signing key is not an Ed25519 PKCS#8 private key: {e}"),
-        )
-    })?;
+    let der = crate::verify::keys::pem_body(pem, "PRIVATE KEY").map_err(|_| not_a_signing_key())?;
+    let pair = Ed25519KeyPair::from_pkcs8(&der).map_err(|_| not_a_signing_key())?;
     <[u8; SIGNATURE_LEN]>::try_from(pair.sign(message).as_ref())
         .map_err(|_| Error::new(ErrorCode::InvalidKey, "unexpected signature length"))
 }
 
-#[cfg(not(feature = "aws-lc"))]
+/// Signs `message` with an Ed25519 PKCS#8 PEM private key, in pure Rust (feature
+/// `bundle-signing`, for the WASI command line).
+#[cfg(all(feature = "bundle-signing", not(feature = "aws-lc")))]
+fn sign_ed25519(pem: &str, message: &[u8]) -> Result<[u8; SIGNATURE_LEN], Error> {
+    use ed25519_dalek::pkcs8::DecodePrivateKey;
+    use ed25519_dalek::Signer;
+    let key = ed25519_dalek::SigningKey::from_pkcs8_pem(pem).map_err(|_| not_a_signing_key())?;
+    Ok(key.sign(message).to_bytes())
+}
+
+#[cfg(not(any(feature = "aws-lc", feature = "bundle-signing")))]
 fn sign_ed25519(_: &str, _: &[u8]) -> Result<[u8; SIGNATURE_LEN], Error> {
     Err(Error::new(
         ErrorCode::InvalidKey,

@@ -260,12 +260,12 @@ impl Policy {
                 | Outcome::Insufficient { rule, .. } => Some(*rule),
                 _ => None,
             };
-            (self.explain(outcome, segments), rule)
+            (self.to_decision(outcome, segments), rule)
         })
     }
 
     /// Turns an outcome into a [`Decision`].
-    fn explain(&self, outcome: Outcome, segments: &[&str]) -> Decision {
+    fn to_decision(&self, outcome: Outcome, segments: &[&str]) -> Decision {
         let params = |rule: usize| {
             self.rules
                 .get(rule)

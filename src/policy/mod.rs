@@ -16,6 +16,7 @@ mod compile;
 mod decide;
 pub(crate) mod decision;
 pub(crate) mod document;
+pub(crate) mod explain;
 pub(crate) mod grant;
 mod implies;
 pub(crate) mod limits;

@@ -175,6 +175,39 @@ impl PathPattern {
         rest.is_empty().then_some(params)
     }
 
+    /// Whether this pattern matches every path that `other` matches (with `fold_case`, literals
+    /// compare ASCII letters in either case): `/a/**` covers `/a/{id}` and `/a`, `/a/{id}` covers
+    /// `/a/b` but not `/a/**`.
+    ///
+    /// ```
+    /// use scopegate::PathPattern;
+    /// let files = PathPattern::parse("/files/**")?;
+    /// assert!(files.covers(&PathPattern::parse("/files/{id}/raw")?, false));
+    /// assert!(!PathPattern::parse("/files/{id}")?.covers(&files, false));
+    /// # Ok::<(), scopegate::Error>(())
+    /// ```
+    pub fn covers(&self, other: &PathPattern, fold_case: bool) -> bool {
+        let mut theirs = other.segments.iter();
+        for mine in &self.segments {
+            if *mine == Segment::Rest {
+                return true;
+            }
+            let covered = match (mine, theirs.next()) {
+                (_, None | Some(Segment::Rest)) => false,
+                (Segment::Param(_) | Segment::Any, Some(_)) => true,
+                (Segment::Literal(a), Some(Segment::Literal(b))) => {
+                    a == b || (fold_case && a.eq_ignore_ascii_case(b))
+                }
+                (Segment::Literal(_), Some(_)) => false,
+                (Segment::Rest, Some(_)) => true,
+            };
+            if !covered {
+                return false;
+            }
+        }
+        theirs.next().is_none()
+    }
+
     /// Normalizes `path` and returns the captured parameters if it matches, `None` otherwise.
     /// A path that cannot be normalized is an [`ErrorCode::InvalidPath`] error.
     pub fn captures(&self, path: &str) -> Result<Option<BTreeMap<Arc<str>, String>>, Error> {

@@ -15,7 +15,7 @@ use serde_json::{Map, Value};
 use crate::error::{Error, ErrorCode};
 use crate::scope::ScopeSet;
 
-mod claims;
+pub(crate) mod claims;
 mod compact;
 pub(crate) mod response;
 
