@@ -1,45 +1,22 @@
-//! The `scopegate` command line: `scopegate compile POLICY.json -o POLICY.sgb` writes a compiled
-//! policy bundle (see `Policy::to_bundle`).
+//! `scopegate compile POLICY.json -o POLICY.sgb`: writes a compiled policy bundle (see
+//! `Policy::to_bundle`).
 
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
 use scopegate::{BundleInfo, BundleOptions, Error, Policy};
 
-/// scopegate: OAuth2 scope policies, compiled once and decided the same everywhere.
-#[derive(Parser)]
-#[command(name = "scopegate", version, about)]
-struct Cli {
-    #[command(subcommand)]
-    command: Command,
-}
-
-#[derive(Subcommand)]
-enum Command {
-    /// Validates a JSON policy and writes it as a compiled bundle (for `Policy.fromBundle`).
-    Compile {
-        /// The policy file (JSON).
-        policy: PathBuf,
-        /// Where to write the bundle (default: the policy's path with the extension `.sgb`).
-        #[arg(short, long)]
-        output: Option<PathBuf>,
-        /// Sign the bundle with this Ed25519 private key (PKCS#8 PEM, as `openssl genpkey
-        /// -algorithm ed25519` writes it).
-        #[arg(long, value_name = "KEY.pem")]
-        signing_key: Option<PathBuf>,
-        /// Leave out the descriptions of the policy, its scopes and rules.
-        #[arg(long)]
-        strip_descriptions: bool,
-    },
-}
+use crate::report::Outcome;
 
 /// A failure to report: what was being done, and the error.
 struct Failure(String);
 
 impl Failure {
     fn io(path: &Path, doing: &str, e: std::io::Error) -> Self {
-        Failure(format!("cannot {doing} {}: {e}", path.display()))
+        Failure(format!(
+            "cannot {doing} {}: {}",
+            path.display(),
+            crate::report::io_reason(&e)
+        ))
     }
 
     fn scopegate(path: &Path, e: &Error) -> Self {
@@ -97,24 +74,20 @@ fn compile(
     ))
 }
 
-fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let result = match cli.command {
-        Command::Compile {
-            policy,
-            output,
-            signing_key,
-            strip_descriptions,
-        } => compile(&policy, output, signing_key, strip_descriptions),
-    };
-    match result {
+pub fn run(
+    policy: &Path,
+    output: Option<PathBuf>,
+    signing_key: Option<PathBuf>,
+    strip_descriptions: bool,
+) -> Outcome {
+    match compile(policy, output, signing_key, strip_descriptions) {
         Ok(report) => {
             println!("{report}");
-            ExitCode::SUCCESS
+            Outcome::Success
         }
         Err(Failure(message)) => {
             eprintln!("error: {message}");
-            ExitCode::FAILURE
+            Outcome::Failure
         }
     }
 }
