@@ -238,13 +238,19 @@ impl Policy {
     }
 
     /// The index of a declared scope in [`scope_names`](Self::scope_names).
-    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    #[cfg_attr(
+        not(all(target_arch = "wasm32", target_os = "unknown")),
+        allow(dead_code)
+    )]
     pub(crate) fn scope_index(&self, name: &str) -> Option<usize> {
         self.scopes.binary_search_by(|s| s.as_str().cmp(name)).ok()
     }
 
     /// The rules' ids, in document order (a rule's index is its position here).
-    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    #[cfg_attr(
+        not(all(target_arch = "wasm32", target_os = "unknown")),
+        allow(dead_code)
+    )]
     pub(crate) fn rule_ids(&self) -> impl Iterator<Item = &str> {
         self.rules.iter().map(|rule| &*rule.id)
     }

@@ -212,7 +212,10 @@ pub fn decode_unverified_with(token: &str, options: &DecodeOptions) -> Result<To
 /// A token decoded without verification, with the JSON texts of its header and payload as they
 /// were decoded (checked by the same parse: UTF-8, one JSON object, no duplicate key), so the
 /// WebAssembly bindings hand them to `JSON.parse` instead of writing the parsed values again.
-#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+#[cfg_attr(
+    not(all(target_arch = "wasm32", target_os = "unknown")),
+    allow(dead_code)
+)]
 pub(crate) struct DecodedToken {
     pub(crate) token: Token,
     pub(crate) header: String,

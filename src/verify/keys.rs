@@ -155,7 +155,10 @@ impl VerificationKey {
 
     /// Whether this key's signatures are verified by a backend (or the platform): RSA, ECDSA
     /// and EdDSA; HMAC is verified here.
-    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    #[cfg_attr(
+        not(all(target_arch = "wasm32", target_os = "unknown")),
+        allow(dead_code)
+    )]
     pub(crate) fn is_asymmetric(&self) -> bool {
         self.family != Family::Hmac
     }
@@ -182,7 +185,10 @@ impl VerificationKey {
     /// The public key as a JWK (RFC 7517), for the platform's WebCrypto to import: `kty` and the
     /// key's members, `alg` when the key has its own; `None` for an HMAC secret, which stays in
     /// Rust.
-    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    #[cfg_attr(
+        not(all(target_arch = "wasm32", target_os = "unknown")),
+        allow(dead_code)
+    )]
     pub(crate) fn public_jwk(&self) -> Option<Map<String, Value>> {
         let mut jwk = Map::new();
         let b64 = |bytes: &[u8]| Value::String(URL_SAFE_NO_PAD.encode(bytes));

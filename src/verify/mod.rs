@@ -110,7 +110,10 @@ pub(crate) struct Pending<'t> {
 
 impl Pending<'_> {
     /// The same pending verification, owning its parts (to wait for the platform's check).
-    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    #[cfg_attr(
+        not(all(target_arch = "wasm32", target_os = "unknown")),
+        allow(dead_code)
+    )]
     pub(crate) fn into_owned(self) -> Pending<'static> {
         Pending {
             alg: self.alg,
@@ -335,7 +338,10 @@ impl Verifier {
     }
 
     /// The key set in use.
-    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    #[cfg_attr(
+        not(all(target_arch = "wasm32", target_os = "unknown")),
+        allow(dead_code)
+    )]
     pub(crate) fn keys(&self) -> &KeySet {
         &self.keys
     }
