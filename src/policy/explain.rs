@@ -6,7 +6,7 @@ use alloc::sync::Arc;
 
 use super::bits::Bits;
 use super::compile::method_problem;
-use super::decision::Decision;
+use super::decision::{DataRange, Decision};
 use super::document::Effect;
 use super::grant::Grant;
 use super::path::normalize_path_with;
@@ -61,6 +61,24 @@ impl RuleTrace {
 }
 
 impl Policy {
+    /// Whether `grant` satisfies the scope condition of the rule `rule_id` and, for an allow rule,
+    /// the data range it would get there (as [`decide`](Self::decide) computes it): `None` for an
+    /// unknown rule id, `Some((false, _))` when the condition is not satisfied.
+    ///
+    /// ```
+    /// use scopegate::{DataRange, Policy, ScopeSet};
+    /// let banking = Policy::from_json(include_str!("../../examples/policies/banking.json"))?;
+    /// let end_user = banking.expand(&ScopeSet::parse("read_only")?);
+    /// assert_eq!(banking.rule_condition("read-own", &end_user), Some((true, DataRange::Own)));
+    /// assert_eq!(banking.rule_condition("read-all", &end_user).map(|c| c.0), Some(false));
+    /// # Ok::<(), scopegate::Error>(())
+    /// ```
+    pub fn rule_condition(&self, rule_id: &str, grant: &Grant) -> Option<(bool, DataRange)> {
+        let rule = self.rules.iter().find(|r| &*r.id == rule_id)?;
+        let mask = self.mask_of(grant);
+        Some((rule.satisfied_by(&mask), self.data_range(rule, &mask)))
+    }
+
     /// Traces `method path` through every rule for `grant`: which rules apply and why, which are
     /// satisfied, and the decision [`decide`](Self::decide) gives.
     ///

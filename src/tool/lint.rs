@@ -186,7 +186,13 @@ pub fn lint(policy: &Policy) -> Vec<Finding> {
         }
         let writes: Vec<&str> = rules
             .iter()
-            .filter(|r| r.def.effect == Effect::Allow && r.writes() && satisfied(r.def, &grant))
+            .filter(|r| {
+                r.def.effect == Effect::Allow
+                    && r.writes()
+                    && policy
+                        .rule_condition(&r.def.id, &grant)
+                        .is_some_and(|(satisfied, _)| satisfied)
+            })
             .map(|r| r.def.id.as_str())
             .collect();
         if let Some(first) = writes.first() {
@@ -324,10 +330,4 @@ fn always_all(policy: &Policy, rule: &RuleDefinition) -> bool {
             .scope(s)
             .is_some_and(|d| d.subject == Subject::EndUser)
     })
-}
-
-/// Whether a grant holding `grant` satisfies the rule's scope condition.
-fn satisfied(rule: &RuleDefinition, grant: &crate::Grant) -> bool {
-    rule.all_of.iter().all(|s| grant.has(s))
-        && (rule.any_of.is_empty() || rule.any_of.iter().any(|s| grant.has(s)))
 }

@@ -70,13 +70,11 @@ pub fn routes(policy: &Policy) -> Vec<Route> {
                 .filter_map(|&(name, role)| {
                     let scopes = ScopeSet::parse(name).ok()?;
                     let grant = policy.expand(&scopes);
-                    let satisfied = rule.all_of.iter().all(|s| grant.has(s))
-                        && (rule.any_of.is_empty() || rule.any_of.iter().any(|s| grant.has(s)));
+                    let (satisfied, data) = policy.rule_condition(&rule.id, &grant)?;
                     if !satisfied || (rule.all_of.is_empty() && rule.any_of.is_empty()) {
                         return None;
                     }
-                    let data =
-                        (rule.effect == Effect::Allow).then(|| data_range(policy, rule, &grant));
+                    let data = (rule.effect == Effect::Allow).then_some(data);
                     Some(GrantedBy {
                         name: name.clone(),
                         role,
@@ -97,27 +95,6 @@ pub fn routes(policy: &Policy) -> Vec<Route> {
             }
         })
         .collect()
-}
-
-/// The data range `grant` gets from `rule`: `own` when every scope of the grant that the rule
-/// names is `end_user`, as [`Policy::decide`] computes it.
-fn data_range(policy: &Policy, rule: &crate::RuleDefinition, grant: &crate::Grant) -> DataRange {
-    let held: Vec<&String> = rule
-        .any_of
-        .iter()
-        .chain(&rule.all_of)
-        .filter(|s| grant.has(s))
-        .collect();
-    let end_user = |s: &&String| {
-        policy
-            .scope(s)
-            .is_some_and(|d| d.subject == crate::Subject::EndUser)
-    };
-    if !held.is_empty() && held.iter().all(end_user) {
-        DataRange::Own
-    } else {
-        DataRange::All
-    }
 }
 
 /// The table as Markdown: a heading, then one row per rule.
