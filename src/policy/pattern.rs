@@ -53,7 +53,8 @@ fn pattern_error(pattern: &str, why: &str) -> Error {
     )
 }
 
-fn is_param_name(name: &str) -> bool {
+/// A parameter name of a pattern: `[A-Za-z_][A-Za-z0-9_]*` (also what OpenAPI import renames to).
+pub(crate) fn is_param_name(name: &str) -> bool {
     let mut chars = name.chars();
     matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')

@@ -96,6 +96,7 @@ use crate::policy::document::{
     UnknownScopes, POLICY_VERSION,
 };
 use crate::policy::path::PathMatching;
+use crate::policy::pattern::is_param_name;
 use crate::{
     is_scope_token, Decision, Error, ErrorCode, Limits, PathPattern, Policy, Reason, ScopeSet,
 };
@@ -618,13 +619,6 @@ fn follow<'a>(
 /// Whether an `operationId` can be a rule id as it is.
 fn is_rule_id(id: &str) -> bool {
     !id.is_empty() && !id.chars().any(|c| c.is_whitespace() || c.is_control())
-}
-
-/// A policy pattern's parameter name: `[A-Za-z_][A-Za-z0-9_]*`.
-fn is_param_name(name: &str) -> bool {
-    let mut chars = name.chars();
-    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 /// A valid parameter name close to `name`.
