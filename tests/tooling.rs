@@ -179,8 +179,8 @@ fn shadowing_needs_the_earlier_rule_to_win_the_data_range() {
 #[test]
 fn the_shipped_test_files_pass_and_cover_every_rule() {
     for (policy, tests) in [
-        ("banking", "examples/policies/banking.tests.yaml"),
-        ("partner", "examples/policies/partner.tests.json"),
+        ("banking", "examples/policy-tests/banking.yaml"),
+        ("partner", "examples/policy-tests/partner.json"),
     ] {
         let policy = example(policy);
         let file = read_test_file(&common::read(tests)).expect("test file");
