@@ -36,7 +36,8 @@ function child(args, { node = [], env } = {}) {
 // ------------------------------------------------------------------------------------------------
 // Machine and versions
 
-const pkgVersion = (name) => JSON.parse(readFileSync(join(BENCH, 'node_modules', name, 'package.json'), 'utf8')).version;
+const pkgVersionAt = (dir, name) => JSON.parse(readFileSync(join(dir, 'node_modules', name, 'package.json'), 'utf8')).version;
+const pkgVersion = (name) => pkgVersionAt(BENCH, name);
 const VERSIONED = ['scopegate', '@casl/ability', '@ucast/mongo2js', 'path-to-regexp', 'casbin', '@cedar-policy/cedar-wasm', 'jose', 'jwt-decode'];
 const versions = Object.fromEntries(VERSIONED.map((n) => [n, pkgVersion(n)]));
 const cpu = (readFileSync('/proc/cpuinfo', 'utf8').match(/^model name\s*:\s*(.*)$/m) ?? [, os.cpus()[0]?.model ?? '?'])[1];
@@ -168,6 +169,39 @@ for (const tool of COLD_TOOLS) {
 }
 rmSync(tmp, { recursive: true, force: true });
 
+// 5b. What a frontend pays: a Vite production build of a page that loads the banking policy and
+// decides once; gzip -9 of the JavaScript and the WebAssembly it emits.
+const VITE_PAGES = {
+  'scopegate-lite': `import { Policy } from 'scopegate/lite';
+fetch('/banking.sgb').then((r) => r.arrayBuffer()).then((b) => Policy.fromBundle(new Uint8Array(b))).then((policy) => {
+  document.body.textContent = String(policy.allows('GET', '/wallets', policy.expand('read_only')));
+});`,
+  scopegate: `import { Policy } from 'scopegate';
+fetch('/banking.json').then((r) => r.text()).then((json) => {
+  const policy = new Policy(json);
+  document.body.textContent = String(policy.allows('GET', '/wallets', policy.expand('read_only')));
+});`,
+  casl: `import { createMongoAbility } from '@casl/ability';
+const ability = createMongoAbility([{ action: 'read', subject: 'Wallet', conditions: { owner: 'u1' } }]);
+document.body.textContent = String(ability.can('read', 'Wallet'));`,
+};
+const VITE_LABELS = { 'scopegate-lite': 'scopegate/lite (policy from a bundle)', scopegate: 'scopegate (full, JSON policy)', casl: '@casl/ability (`createMongoAbility`, no routes)' };
+const viteSize = {};
+for (const [tool, source] of Object.entries(VITE_PAGES)) {
+  log(`vite build ${tool}`);
+  const dir = mkdtempSync(join(BENCH, '.vite-page-'));
+  try {
+    writeFileSync(join(dir, 'index.html'), '<!doctype html><script type="module" src="./main.js"></script>\n');
+    writeFileSync(join(dir, 'main.js'), `${source}\n`);
+    execFileSync(join(ROOT, 'node_modules', '.bin', 'vite'), ['build', '--logLevel', 'error'], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
+    const assets = join(dir, 'dist', 'assets');
+    const sum = (ext) => readdirSync(assets).filter((f) => f.endsWith(ext)).reduce((a, f) => a + gz(join(assets, f)), 0);
+    viteSize[tool] = { js: sum('.js'), wasm: sum('.wasm') };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 // 6. Memory after many decisions, 200 rules
 const memory = {};
 for (const tool of ['scopegate', 'scopegate-decide', 'casl', 'casbin', 'cedar']) {
@@ -288,6 +322,14 @@ for (const tool of COLD_TOOLS) {
   p(`| ${DECISION_TOOLS[tool] ?? tool} | ${s.files} | ${fmtBytes(s.raw)} | ${fmtBytes(s.gz)} | ${s.wasmGz ? fmtBytes(s.wasmGz) : '–'} |`);
 }
 p();
+p(`## Size: what a Vite production build adds to a page`);
+p();
+p(`A page that loads the banking policy and decides once, built with \`vite build\` (vite ${pkgVersionAt(ROOT, 'vite')}); gzip -9 of each emitted file.`);
+p();
+p(`| tool | JavaScript, gzip -9 | WebAssembly, gzip -9 | total |`);
+p(`|---|---|---|---|`);
+for (const [tool, v] of Object.entries(viteSize)) p(`| ${VITE_LABELS[tool]} | ${fmtBytes(v.js)} | ${v.wasm ? fmtBytes(v.wasm) : '–'} | ${fmtBytes(v.js + v.wasm)} |`);
+p();
 p(`## Memory after many decisions (200 rules, after a full GC)`);
 p();
 p(`| tool | decisions | RSS after loading | RSS after the decisions | V8 heap used after | WebAssembly memory before → after |`);
@@ -342,6 +384,7 @@ for (const tool of ['scopegate', 'scopegate-bundle', 'scopegate-lite']) {
 }
 p(`| full build ≤ 120 KB gzip (WebAssembly; all files loaded in parentheses) | ${fmtBytes(size.scopegate.wasmGz)} (${fmtBytes(size.scopegate.gz)}) | ${verdict(size.scopegate.wasmGz <= 120e3)} |`);
 p(`| lite build ≤ 40 KB gzip, hard cap 50 KB (WebAssembly; all files loaded in parentheses) | ${fmtBytes(size['scopegate-lite'].wasmGz)} (${fmtBytes(size['scopegate-lite'].gz)}) | ${verdict(size['scopegate-lite'].wasmGz <= 40e3)} |`);
+p(`| what a Vite production build adds for lite (JS + wasm, gzip -9; CASL's in parentheses) | ${fmtBytes(viteSize['scopegate-lite'].js + viteSize['scopegate-lite'].wasm)} (${fmtBytes(viteSize.casl.js)}) | reported |`);
 p();
 const missed = {
   decisions: sg200 > 300 || decide200 > 1500 || times(lat('cedar', 200), lat('scopegate', 200)) < 1000 || times(lat('casbin', 200), lat('scopegate', 200)) < 1000,
