@@ -31,6 +31,10 @@ struct Tables {
     /// guard()).
     #[serde(skip_serializing_if = "Option::is_none")]
     http_answers: Option<Vec<Option<scopegate::Refusal>>>,
+    /// The path under each base of `base-paths.json`: a string, `null` outside the base, or
+    /// `{ "error": code }` (not in the lite build either).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    base_paths: Option<Vec<Value>>,
 }
 
 /// The token tables: each token decoded without verification, and each verified.
@@ -261,6 +265,20 @@ fn http_answers() -> Result<Vec<Option<scopegate::Refusal>>, Box<dyn std::error:
     Ok(rows)
 }
 
+fn base_paths() -> Result<Vec<Value>, Box<dyn std::error::Error>> {
+    let table: Value = serde_json::from_str(&read("tests/tables/base-paths.json")?)?;
+    let mut rows = Vec::new();
+    for case in table["cases"].as_array().ok_or("no cases")? {
+        let path = case["path"].as_str().unwrap_or("");
+        let base = case["base"].as_str().unwrap_or("");
+        rows.push(match scopegate::path_under_base(path, base) {
+            Ok(under) => serde_json::json!(under),
+            Err(error) => serde_json::json!({ "error": error.code() }),
+        });
+    }
+    Ok(rows)
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let lite = std::env::args().nth(1).as_deref() == Some("lite");
     let out = Tables {
@@ -273,6 +291,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         },
         tokens: tokens(lite)?,
         http_answers: if lite { None } else { Some(http_answers()?) },
+        base_paths: if lite { None } else { Some(base_paths()?) },
     };
     println!("{}", serde_json::to_string(&out)?);
     Ok(())

@@ -176,6 +176,14 @@ export type CheckedRequest =
       outcome: { decision: Decision; subject: string | null; clientId: string | null; scopes: string[]; data: 'own' | 'all' | null; rule: string | null };
     };
 
+/**
+ * The path a policy decides for a service mounted at `basePath`: `pathname` without the prefix,
+ * or null when `pathname` is outside it (refused as no_matching_rule). Exact comparison: no case
+ * folding, no percent-decoding. Throws `invalid_argument` for a `basePath` not starting with "/"
+ * or holding a query or fragment.
+ */
+export declare function pathUnderBase(pathname: string, basePath: string): string | null;
+
 /** guard()'s check for code that answers by itself (framework middlewares); `basePath` is stripped before deciding. */
 export declare function checkRequest(request: Request, options: GuardOptions & { basePath?: string }): Promise<CheckedRequest>;
 

@@ -156,6 +156,7 @@ pub use http::answer::{AnswerOptions, Refusal, RefusalBody};
 #[cfg(feature = "verify")]
 pub use http::authorize::{Authorization, RequestParts};
 pub use http::bearer::{bearer_token, BearerToken, TokenSource};
+pub use http::mount::path_under_base;
 #[cfg(feature = "tower")]
 pub use http::tower::{Authorize, AuthorizeFuture, AuthorizeLayer};
 pub use policy::bundle::{BundleInfo, BundleOptions, BUNDLE_FORMAT_VERSION};

@@ -6,6 +6,7 @@ use crate::prelude::*;
 use core::fmt::Write as _;
 
 use crate::error::{Error, ErrorCode};
+use crate::http::answer::invalid_token_challenge;
 use crate::http::bearer::bearer_token;
 use crate::policy::decision::{Decision, Reason};
 use crate::policy::document::DefaultScopes;
@@ -159,8 +160,7 @@ impl Session {
         if self.is_expired_at(now) {
             return Decision::refused(
                 Reason::TokenExpired,
-                r#"Bearer error="invalid_token", error_description="The access token expired""#
-                    .into(),
+                invalid_token_challenge(ErrorCode::TokenExpired),
             );
         }
         policy.decide(method, path, &self.grant)

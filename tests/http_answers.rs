@@ -1,10 +1,13 @@
 //! The HTTP answers to refusals (`tests/tables/http-answers.json`): each case's status and
-//! challenge, natively (the JavaScript runtimes print the same answers through `tables_json`).
+//! challenge, natively (the JavaScript runtimes print the same answers through `tables_json`); and
+//! the paths a service mounted under a base path decides (`tests/tables/base-paths.json`).
 #![cfg(not(target_arch = "wasm32"))]
 
 mod common;
 
-use scopegate::{AnswerOptions, Error, ErrorCode, Policy, Refusal, ScopeSet};
+use scopegate::{
+    path_under_base, AnswerOptions, Decision, Error, ErrorCode, Policy, Refusal, ScopeSet,
+};
 use serde_json::Value;
 
 fn options(case: &Value) -> AnswerOptions {
@@ -70,4 +73,50 @@ fn every_refusal_answers_as_the_table_says() {
             path,
         );
     }
+}
+
+#[test]
+fn every_base_path_as_the_table_says() {
+    let table: Value = serde_json::from_str(&common::read("tests/tables/base-paths.json")).unwrap();
+    for case in table["cases"].as_array().unwrap() {
+        let (path, base) = (
+            case["path"].as_str().unwrap(),
+            case["base"].as_str().unwrap(),
+        );
+        let expect = &case["expect"];
+        match path_under_base(path, base) {
+            Ok(under) => {
+                assert_eq!(under, expect.as_str(), "{path:?} under {base:?}");
+                // What is kept is the path after the base, never a rewritten one.
+                if let Some(rest) = under {
+                    let trimmed = base.strip_suffix('/').unwrap_or(base);
+                    assert!(
+                        path == format!("{trimmed}{rest}") || (rest == "/" && path == trimmed),
+                        "{path:?} under {base:?} gave {rest:?}"
+                    );
+                }
+            }
+            Err(error) => assert_eq!(
+                Some(error.code().as_str()),
+                expect["error"].as_str(),
+                "{path:?} under {base:?}: {error}"
+            ),
+        }
+    }
+}
+
+#[test]
+fn a_path_outside_the_base_is_refused_as_no_rule_covers_it() {
+    let policy = Policy::from_json(&common::read("examples/policies/partner.json")).unwrap();
+    let grant = policy.expand(&ScopeSet::parse("base files upload_files").unwrap());
+    assert_eq!(
+        policy.decide("GET", "/no/such/endpoint", &grant),
+        Decision::no_matching_rule()
+    );
+    let answer = Refusal::for_decision(&Decision::no_matching_rule(), &AnswerOptions::default());
+    check(
+        answer,
+        &serde_json::json!({ "status": 403, "challenge": "Bearer error=\"insufficient_scope\"" }),
+        "outside",
+    );
 }

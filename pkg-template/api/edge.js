@@ -4,7 +4,7 @@
 import { Verifier } from './verify.js';
 import { ScopegateError } from '../errors.js';
 import { RemoteBundle } from './bundle.js';
-import { seconds } from './ready.js';
+import { converted, seconds } from './ready.js';
 import * as engine from './scopegate.js';
 
 export { Verifier, Authorization } from './verify.js';
@@ -251,12 +251,16 @@ export class RemoteJwks {
  * `detailedErrors` (the detailed message stays on the error, for logs).
  */
 export function refusalFor(refused, options) {
-  const { realm, detailedErrors } = options ?? {};
-  const answerOptions = { realm: realm ?? null, detailedErrors: detailedErrors === true };
   if (refused instanceof Error) {
-    return engine.refusalForError(refused.code ?? 'malformed_token', refused.message ?? String(refused), answerOptions);
+    return engine.refusalForError(refused.code ?? 'malformed_token', refused.message ?? String(refused), answerOptions(options));
   }
-  return engine.refusalForDecision(refused, answerOptions);
+  return engine.refusalForDecision(refused, answerOptions(options));
+}
+
+/** The engine's answer options from `{ realm, detailedErrors }`. */
+function answerOptions(options) {
+  const { realm, detailedErrors } = options ?? {};
+  return { realm: realm ?? null, detailedErrors: detailedErrors === true };
 }
 
 /** A Fetch API Response for `refusalFor`'s answer. */
@@ -266,12 +270,19 @@ export function refusalResponse({ status, challenge, body }) {
   return new Response(JSON.stringify(body), { status, headers });
 }
 
-/** The path the policy decides: `pathname` without the `basePath` a router mounted it under. */
-function decidedPath(pathname, basePath) {
-  if (!basePath || basePath === '/') return pathname;
-  const base = basePath.endsWith('/') ? basePath.slice(0, -1) : basePath;
-  if (pathname === base) return '/';
-  return pathname.startsWith(`${base}/`) ? pathname.slice(base.length) : null;
+/**
+ * The path a policy decides for a service mounted at `basePath` (Hono's `app.route('/api', api)`,
+ * Express's `app.use('/api', router)`): `pathname` without that prefix, or `null` when `pathname`
+ * is outside it (no rule covers it). The comparison is exact: a path that reaches the base only by
+ * case folding or percent-decoding is outside it. Throws `invalid_argument` for a `basePath` that
+ * does not start with "/" or holds a query or fragment.
+ */
+export function pathUnderBase(pathname, basePath) {
+  try {
+    return engine.pathUnderBase(pathname, basePath);
+  } catch (error) {
+    throw converted(error, 'pathUnderBase');
+  }
 }
 
 /**
@@ -293,16 +304,12 @@ export async function checkRequest(request, options) {
   if (!(verifier instanceof Verifier) && !(verifier instanceof RemoteJwks)) {
     throw new ScopegateError('`verifier` must be a Verifier or a RemoteJwks', 'invalid_argument');
   }
-  if (basePath !== undefined && (typeof basePath !== 'string' || !basePath.startsWith('/'))) {
-    throw new ScopegateError('`basePath` must be a path starting with "/"', 'invalid_argument');
-  }
   const url = new URL(request.url);
-  const path = decidedPath(url.pathname, basePath);
+  const path = basePath === undefined ? url.pathname : pathUnderBase(url.pathname, basePath);
   const refused = (answer) => ({ allowed: false, response: refusalResponse(answer) });
   if (path === null) {
     // Outside the base path no rule of this policy applies: refused, as a path no rule covers.
-    const outside = { reason: 'no_matching_rule', rule: null, missing: [], challenge: 'Bearer error="insufficient_scope"' };
-    return refused(refusalFor(outside, { realm, detailedErrors }));
+    return refused(engine.refusalNoMatchingRule(answerOptions({ realm, detailedErrors })));
   }
   const target = path + url.search;
   const authorization = request.headers.get('authorization');

@@ -90,6 +90,18 @@ fn challenge(realm: Option<&str>, params: &[(&str, &str)]) -> String {
     }
 }
 
+/// The challenge of a 401 `invalid_token` answer for `code`, with its generic description and no
+/// realm (as a decision carries it; [`Refusal::for_decision`] adds the realm).
+pub(crate) fn invalid_token_challenge(code: ErrorCode) -> String {
+    challenge(
+        None,
+        &[
+            ("error", "invalid_token"),
+            ("error_description", generic(code)),
+        ],
+    )
+}
+
 /// The generic description of an error code, as sent to clients.
 fn generic(code: ErrorCode) -> &'static str {
     match code {

@@ -288,10 +288,7 @@ impl Policy {
                 r#"Bearer error="invalid_request", error_description="invalid request path""#
                     .into(),
             ),
-            Outcome::NoMatch | Outcome::NotAllowed => Decision::refused(
-                Reason::NoMatchingRule,
-                r#"Bearer error="insufficient_scope""#.into(),
-            ),
+            Outcome::NoMatch | Outcome::NotAllowed => Decision::no_matching_rule(),
             Outcome::Allowed { rule, data } => Decision {
                 allowed: true,
                 reason: Reason::Allowed,

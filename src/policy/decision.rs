@@ -128,6 +128,24 @@ impl Decision {
         }
     }
 
+    /// The refusal of a request no rule covers ([`Reason::NoMatchingRule`]; deny by default), as
+    /// [`Policy::decide`](crate::Policy::decide) gives it; also the answer for a path outside the
+    /// prefix a service is mounted under ([`path_under_base`](crate::path_under_base)).
+    ///
+    /// ```
+    /// use scopegate::{Decision, Policy, ScopeSet};
+    /// let policy = Policy::from_json(include_str!("../../examples/policies/partner.json"))?;
+    /// let grant = policy.expand(&ScopeSet::parse("base")?);
+    /// assert_eq!(policy.decide("GET", "/nowhere", &grant), Decision::no_matching_rule());
+    /// # Ok::<(), scopegate::Error>(())
+    /// ```
+    pub fn no_matching_rule() -> Self {
+        Decision::refused(
+            Reason::NoMatchingRule,
+            r#"Bearer error="insufficient_scope""#.into(),
+        )
+    }
+
     /// A refusal with no rule, for requests that cannot be evaluated.
     pub(crate) fn refused(reason: Reason, challenge: String) -> Self {
         Decision {

@@ -1,11 +1,11 @@
 //! HTTP answers to refusals in JavaScript (`refusalFor`): the mapping of [`Refusal`], used by
-//! `guard()` and the framework middlewares.
+//! `guard()` and the framework middlewares; and the path under a mount's base path (`pathUnderBase`).
 
 use wasm_bindgen::prelude::*;
 
 use super::args::{flag_arg, get, optional_string_arg, scopes_arg, string_arg};
 use super::to_plain;
-use crate::{AnswerOptions, Decision, Error, ErrorCode, Reason, Refusal};
+use crate::{path_under_base, AnswerOptions, Decision, Error, ErrorCode, Reason, Refusal};
 
 fn answer_options(options: &JsValue) -> Result<AnswerOptions, JsValue> {
     Ok(AnswerOptions {
@@ -54,6 +54,30 @@ pub fn refusal_for_decision(decision: JsValue, options: JsValue) -> Result<JsVal
         challenge: optional_string_arg("decision.challenge", &get(&decision, "challenge")?)?,
     };
     match Refusal::for_decision(&decision, &answer_options(&options)?) {
+        Some(refusal) => to_plain(&refusal),
+        None => Ok(JsValue::NULL),
+    }
+}
+
+/// The path a service mounted at `base` decides for the request path `path`, or `null` when
+/// `path` is outside `base` ([`path_under_base`]); throws `invalid_argument` for a bad `base`.
+#[wasm_bindgen(js_name = pathUnderBase)]
+pub fn path_under_base_js(path: JsValue, base: JsValue) -> Result<JsValue, JsValue> {
+    let path = string_arg("path", &path)?;
+    let base = string_arg("basePath", &base)?;
+    match path_under_base(&path, &base) {
+        Ok(Some(under)) => Ok(JsValue::from_str(under)),
+        // `null`, not the `undefined` wasm-bindgen makes of `None`.
+        Ok(None) => Ok(JsValue::NULL),
+        Err(error) => Err(super::to_js_error(&error)),
+    }
+}
+
+/// The answer to a request no rule covers (a path outside the mount's base path):
+/// [`Decision::no_matching_rule`] through [`Refusal::for_decision`].
+#[wasm_bindgen(js_name = refusalNoMatchingRule)]
+pub fn refusal_no_matching_rule(options: JsValue) -> Result<JsValue, JsValue> {
+    match Refusal::for_decision(&Decision::no_matching_rule(), &answer_options(&options)?) {
         Some(refusal) => to_plain(&refusal),
         None => Ok(JsValue::NULL),
     }

@@ -4,7 +4,7 @@ import { createHmac, createSecretKey, generateKeyPairSync, sign } from 'node:cry
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'node:test';
-import { Policy, RemoteJwks, ScopegateError, Verifier, guard } from 'scopegate';
+import { Policy, RemoteJwks, ScopegateError, Verifier, checkRequest, guard, pathUnderBase } from 'scopegate';
 
 const root = process.env.SCOPEGATE_ROOT;
 const banking = new Policy(readFileSync(join(root, 'examples/policies/banking.json'), 'utf8'));
@@ -91,6 +91,27 @@ test('guard: RFC 6750 refusals and forwarded requests with trusted headers', asy
 
   await assert.rejects(guard('not a request', options), ScopegateError);
   await assert.rejects(guard(request('/'), { policy: banking, verifier: {} }), { code: 'invalid_argument' });
+});
+
+test('checkRequest with a basePath: the path under it decides; a path outside it is refused as no rule covers it', async () => {
+  const verifier = new Verifier({ secret: SECRET }, { algorithms: ['HS256'] });
+  const options = { policy: banking, verifier, realm: 'bank', basePath: '/api' };
+  const machine = hs256({ sub: 'svc', scope: 'read_all', exp: now() + 60 });
+  const inside = await checkRequest(request('/api/accounts/7', machine), options);
+  assert.equal(inside.allowed, true);
+  assert.equal(inside.outcome.rule, 'read-all');
+  // Case folding and percent-decoding never bring a path under the base (exact comparison).
+  for (const outside of ['/API/accounts/7', '/%61pi/accounts/7', '/apiary/accounts/7', '/accounts/7']) {
+    const refused = await checkRequest(request(outside, machine), options);
+    assert.equal(refused.allowed, false, outside);
+    assert.equal(refused.response.status, 403);
+    assert.equal(refused.response.headers.get('www-authenticate'), 'Bearer realm="bank", error="insufficient_scope"');
+    assert.equal((await refused.response.json()).code, 'no_matching_rule');
+  }
+  assert.equal(pathUnderBase('/api', '/api/'), '/');
+  assert.equal(pathUnderBase('/API/x', '/api'), null);
+  assert.throws(() => pathUnderBase('/x', 'api'), { code: 'invalid_argument' });
+  await assert.rejects(checkRequest(request('/api/accounts'), { ...options, basePath: 'api' }), { code: 'invalid_argument' });
 });
 
 test('RemoteJwks: cached with a TTL, refetched on a new kid with a cool-down, one fetch in flight', async () => {

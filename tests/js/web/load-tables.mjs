@@ -33,5 +33,6 @@ export function loadTables(root) {
     errors: answers.errors.map(({ code, message, realm, detailed }) => ({ code, message, realm, detailed })),
     decisions: answers.decisions.map(({ policy, method, path, scopes, realm }) => ({ policy: read(policy), method, path, scopes, realm })),
   };
-  return { decisions, grants, invalidPolicies, tokens, keys, httpAnswers };
+  const basePaths = JSON.parse(read('tests/tables/base-paths.json')).cases.map(({ path, base }) => ({ path, base }));
+  return { decisions, grants, invalidPolicies, tokens, keys, httpAnswers, basePaths };
 }

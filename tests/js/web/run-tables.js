@@ -107,7 +107,18 @@ export async function runTables(scopegate, data) {
       policy.free();
     }
   }
-  return JSON.stringify({ decisions, grants, invalid_policies: invalidPolicies, tokens, http_answers: httpAnswers });
+  let basePaths;
+  if (scopegate.pathUnderBase) {
+    basePaths = data.basePaths.map(({ path, base }) => {
+      try {
+        return scopegate.pathUnderBase(path, base);
+      } catch (error) {
+        if (!(error instanceof scopegate.ScopegateError)) throw error;
+        return { error: error.code };
+      }
+    });
+  }
+  return JSON.stringify({ decisions, grants, invalid_policies: invalidPolicies, tokens, http_answers: httpAnswers, base_paths: basePaths });
 }
 
 // For the pages: runs the tables and shows the JSON (or the error) in <pre id="result">, then
