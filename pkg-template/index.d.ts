@@ -69,7 +69,7 @@ export declare class Authorization {
   readonly decision: Decision;
   /** The verified token (frozen). */
   readonly token: Readonly<Token>;
-  /** The token's scopes under the policy (freed by `free()`). */
+  /** The token's scopes under the policy: made on first read (`policy.expand(token.scopes)`), freed by `free()`. */
   readonly grant: Grant;
   readonly source: 'header' | 'query';
   /** The token's `sub`. */
@@ -79,7 +79,7 @@ export declare class Authorization {
   /** The granted scopes, sorted. */
   readonly scopes: string[];
   toJSON(): { decision: Decision; token: Token; grant: ReturnType<Grant['toJSON']>; source: 'header' | 'query' };
-  /** Frees the grant. */
+  /** Frees the grant, if it was read. */
   free(): void;
   [Symbol.dispose](): void;
 }

@@ -8,7 +8,7 @@
 import * as engine from './scopegate.js';
 import { ScopegateError } from '../errors.js';
 import { converted, requireReady } from './ready.js';
-import { readDecision, readToken, writeRequest, writeText, written } from './exchange.js';
+import { readAuthorization, readToken, writeRequest, writeText, written } from './exchange.js';
 
 const { VerifierCore } = engine;
 
@@ -86,7 +86,8 @@ function deepFreeze(value) {
   return value;
 }
 
-const verifyEntry = Symbol('verifyEntry');
+const cachedEntry = Symbol('cachedEntry');
+const uncachedEntry = Symbol('uncachedEntry');
 
 /**
  * Verifies JWT access tokens with fixed keys and options: `await verifier.verify(token)`.
@@ -139,7 +140,9 @@ export class Verifier {
    * frozen object) or rejects with a ScopegateError. `options.currentDate` (a Date) fixes the clock.
    */
   async verify(token, options) {
-    return (await this[verifyEntry](token, options)).value;
+    const now = clock(options);
+    // A cache hit is answered without another promise.
+    return (this[cachedEntry](token, now) ?? (await this[uncachedEntry](token, now))).value;
   }
 
   /**
@@ -189,26 +192,34 @@ export class Verifier {
   }
 
   /**
-   * `{ value, used }` for `token`, from the cache or verified now: `value` is the frozen token,
-   * `used` what `use(handle)` returned. The module's handle is only lent to `use`, synchronously:
-   * once this resolves, another call may have evicted and freed it.
+   * `{ value, used }` for `token` when it is in the cache and still valid at `now` (rechecked by
+   * the module), synchronously, so that a hit costs no promise; `undefined` otherwise (an expired
+   * entry is dropped): then [uncachedEntry] verifies it. `value` is the frozen token, `used` what
+   * `use(handle)` returned: the module's handle is only lent to `use`, synchronously, since
+   * another call may evict and free it afterwards.
    */
-  async [verifyEntry](token, options, use) {
+  [cachedEntry](token, now, use) {
     if (this.#freed) throw argumentError('Verifier.verify: this Verifier was freed (free() or using) and cannot be used');
     if (typeof token !== 'string') throw argumentError(`Verifier.verify: token must be a string, not ${token === null ? 'null' : typeof token}`);
-    const now = clock(options);
-    const core = this.#core;
     const cached = this.#cache.get(token);
-    if (cached !== undefined) {
-      if (now < cached.until) {
-        core.recheck(cached.handle, now);
-        this.#cache.delete(token);
-        this.#cache.set(token, cached);
-        return { value: cached.value, used: use?.(cached.handle) };
-      }
+    if (cached === undefined) return undefined;
+    if (now < cached.until) {
+      this.#core.recheck(cached.handle, now);
       this.#cache.delete(token);
-      cached.handle.free();
+      this.#cache.set(token, cached);
+      return { value: cached.value, used: use?.(cached.handle) };
     }
+    this.#cache.delete(token);
+    cached.handle.free();
+    return undefined;
+  }
+
+  /**
+   * `{ value, used }` for `token`, not in the cache, verified at `now` (and cached when the cache
+   * has room); `use` as for [cachedEntry].
+   */
+  async [uncachedEntry](token, now, use) {
+    const core = this.#core;
     let pending;
     try {
       pending = core.beginInput(writeText(token));
@@ -313,11 +324,21 @@ export class Verifier {
  * (`source`: "header" or "query"), and `subject`, `clientId`, `scopes` read from them.
  */
 export class Authorization {
-  constructor(decision, token, grant, source) {
+  #scopes;
+  #policy;
+  #grant = null;
+
+  constructor(decision, token, scopes, source, policy) {
     this.decision = decision;
     this.token = token;
-    this.grant = grant;
     this.source = source;
+    this.#scopes = scopes;
+    this.#policy = policy;
+  }
+
+  /** The granted scopes (roles and `implies` expanded), sorted. */
+  get scopes() {
+    return this.#scopes;
   }
 
   /** The token's `sub`, or null. */
@@ -330,14 +351,19 @@ export class Authorization {
     return this.token.clientId;
   }
 
-  /** The granted scopes (roles and `implies` expanded), sorted. */
-  get scopes() {
-    return this.grant.granted;
+  /**
+   * The token's Grant under the policy, made on first read (the decision needs none) from the
+   * token's scopes, as `policy.expand(token.scopes)`; freed by `free()`.
+   */
+  get grant() {
+    this.#grant ??= this.#policy.expand(this.token.scopes);
+    return this.#grant;
   }
 
-  /** Frees the grant's memory in the module. */
+  /** Frees the grant's memory in the module, if it was made. */
   free() {
-    this.grant.free();
+    this.#grant?.free();
+    this.#grant = null;
   }
 
   [Symbol.dispose ?? Symbol.for('Symbol.dispose')]() {
@@ -388,17 +414,19 @@ async function authorize(method, target, authorization, verifier, options) {
     }
     if (headerOnly) remember(authorization, found);
   }
-  // The decision is made while the verified token's handle is lent (see verifyEntry).
-  const { value, used } = await verifier[verifyEntry](found[0], options, (handle) => {
+  // The decision is made while the verified token's handle is lent (see cachedEntry); a cache hit
+  // is taken synchronously.
+  const decide = (handle) => {
     try {
       writeRequest(method, target);
-      const grant = this.authorizeInput(written.method, written.path, found[1] === 'query', handle);
-      return { grant, decision: readDecision(this, engine.outputAddress()) };
+      return readAuthorization(this, this.authorizeInput(written.method, written.path, found[1] === 'query', handle));
     } catch (error) {
       throw converted(error, label);
     }
-  });
-  return new Authorization(used.decision, value, used.grant, found[1]);
+  };
+  const now = clock(options);
+  const { value, used } = verifier[cachedEntry](found[0], now, decide) ?? (await verifier[uncachedEntry](found[0], now, decide));
+  return new Authorization(used.decision, value, used.scopes, found[1], this);
 }
 
 engine.Policy.prototype.authorize = authorize;

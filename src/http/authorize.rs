@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use crate::error::{Error, ErrorCode};
 use crate::http::bearer::{bearer_token, BearerToken, TokenSource};
+use crate::policy::bits::Bits;
 use crate::policy::decision::Decision;
 use crate::policy::grant::Grant;
 use crate::token::Token;
@@ -119,7 +120,8 @@ impl Policy {
         source: TokenSource,
         token: Token,
     ) -> Result<Authorization, Error> {
-        let (grant, decision, _) = self.authorize_verified(request, source, &token)?;
+        let grant = self.expand(token.scopes());
+        let (decision, _) = self.authorize_mask(request, source, &token, &grant.mask)?;
         Ok(Authorization {
             decision,
             token,
@@ -128,16 +130,17 @@ impl Policy {
         })
     }
 
-    /// [`authorize_token`](Self::authorize_token) without taking the token: the grant, the
-    /// decision and the index of the deciding rule.
-    pub(crate) fn authorize_verified(
+    /// The end of an authorization for the token's grant given by its mask under this policy
+    /// ([`expanded_mask`](Policy::expanded_mask)): where the token may travel, then the decision
+    /// and the index of the deciding rule.
+    pub(crate) fn authorize_mask(
         &self,
         request: &RequestParts<'_>,
         source: TokenSource,
         token: &Token,
-    ) -> Result<(Grant, Decision, Option<usize>), Error> {
-        let grant = self.expand(token.scopes());
-        if source == TokenSource::Query && !self.query_transport_allowed(&grant) {
+        mask: &Bits,
+    ) -> Result<(Decision, Option<usize>), Error> {
+        if source == TokenSource::Query && !self.query_transport_allowed_mask(mask) {
             return Err(Error::new(
                 ErrorCode::TokenInQueryNotAllowed,
                 format!(
@@ -146,8 +149,7 @@ impl Policy {
                 ),
             ));
         }
-        let (decision, rule) = self.decide_indexed(request.method, request.target, &grant);
-        Ok((grant, decision, rule))
+        Ok(self.decide_mask_indexed(request.method, request.target, mask))
     }
 }
 

@@ -252,8 +252,17 @@ impl Policy {
         path: &str,
         grant: &Grant,
     ) -> (Decision, Option<usize>) {
-        let mask = self.mask_of(grant);
-        self.with_outcome(method, path, &mask, true, |outcome, segments| {
+        self.decide_mask_indexed(method, path, &self.mask_of(grant))
+    }
+
+    /// [`decide_indexed`](Self::decide_indexed) for a grant given by its mask under this policy.
+    pub(crate) fn decide_mask_indexed(
+        &self,
+        method: &str,
+        path: &str,
+        mask: &Bits,
+    ) -> (Decision, Option<usize>) {
+        self.with_outcome(method, path, mask, true, |outcome, segments| {
             let rule = match &outcome {
                 Outcome::Allowed { rule, .. }
                 | Outcome::Denied { rule }

@@ -93,8 +93,8 @@ impl Policy {
     }
 
     /// Expands scope and role names into a closed mask; names the policy does not know go to
-    /// `unknown`. O(names × log scopes + the `implies` edges reached).
-    fn expand_names(&self, names: &ScopeSet, unknown: &mut Vec<String>) -> Bits {
+    /// `unknown` when given. O(names × log scopes + the `implies` edges reached).
+    fn expand_names(&self, names: &ScopeSet, mut unknown: Option<&mut Vec<String>>) -> Bits {
         let mut mask = Bits::with_len(self.width());
         for name in names {
             if let Some(id) = self.scope_id(name) {
@@ -102,7 +102,7 @@ impl Policy {
             } else if let Some(members) = self.role_members(name) {
                 let members = members.iter().map(|&m| m as usize);
                 self.implies.close_into(members, &mut mask);
-            } else {
+            } else if let Some(unknown) = unknown.as_mut() {
                 unknown.push(name.to_string());
             }
         }
@@ -152,13 +152,12 @@ impl Policy {
     /// ```
     pub fn grant(&self, requested: Option<&ScopeSet>, allowed: &ScopeSet) -> Result<Grant, Error> {
         let requested = requested.filter(|r| !r.is_empty());
-        let mut ignored = Vec::new();
-        let allowed_mask = self.expand_names(allowed, &mut ignored);
+        let allowed_mask = self.expand_names(allowed, None);
         let mut dropped = ScopeSet::new();
         let requested_mask = match requested {
             Some(names) => {
                 let mut unknown = Vec::new();
-                let mask = self.expand_names(names, &mut unknown);
+                let mask = self.expand_names(names, Some(&mut unknown));
                 let unknown = ScopeSet::from_valid(unknown);
                 if !unknown.is_empty() && self.document.unknown_scopes == UnknownScopes::Reject {
                     return Err(Error::new(
@@ -176,7 +175,7 @@ impl Policy {
                 DefaultScopes::All => allowed_mask.clone(),
                 DefaultScopes::List(list) => {
                     let defaults = ScopeSet::from_list(list)?;
-                    self.expand_names(&defaults, &mut ignored)
+                    self.expand_names(&defaults, None)
                 }
             },
         };
@@ -201,10 +200,21 @@ impl Policy {
     /// intersection). Names the policy does not define are reported in [`Grant::dropped`].
     pub fn expand(&self, scopes: &ScopeSet) -> Grant {
         let mut unknown = Vec::new();
-        let mask = self.expand_names(scopes, &mut unknown);
+        let mask = self.expand_names(scopes, Some(&mut unknown));
         let roles = self.role_contributions(&[scopes], &mask);
         let unknown = ScopeSet::from_valid(unknown);
         Grant::new(self.names_of(&mask), unknown, false, roles, mask, self.id)
+    }
+
+    /// The mask of [`expand`](Self::expand)`(scopes)` alone, without the grant's names and roles
+    /// (the WebAssembly `authorize`, which hands out scope ids).
+    #[cfg(feature = "verify")]
+    #[cfg_attr(
+        not(all(target_arch = "wasm32", target_os = "unknown")),
+        allow(dead_code)
+    )]
+    pub(crate) fn expanded_mask(&self, scopes: &ScopeSet) -> Bits {
+        self.expand_names(scopes, None)
     }
 
     /// The grant's mask for this policy (translated by name if it came from another policy).
@@ -212,8 +222,7 @@ impl Policy {
         if grant.policy_id == self.id {
             Cow::Borrowed(&grant.mask)
         } else {
-            let mut unknown = Vec::new();
-            Cow::Owned(self.expand_names(grant.granted(), &mut unknown))
+            Cow::Owned(self.expand_names(grant.granted(), None))
         }
     }
 }

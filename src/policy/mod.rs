@@ -10,7 +10,7 @@ use crate::prelude::*;
 use alloc::sync::Arc;
 use core::sync::atomic::{AtomicU64, Ordering};
 
-mod bits;
+pub(crate) mod bits;
 pub(crate) mod bundle;
 mod compile;
 mod decide;

@@ -264,7 +264,11 @@ impl Policy {
     /// Whether a token with this grant may travel in a URL query (`?access_token=`): every granted
     /// scope must be listed in the policy's `transport.query` (and the grant must not be empty).
     pub fn query_transport_allowed(&self, grant: &Grant) -> bool {
-        let mask = self.mask_of(grant);
+        self.query_transport_allowed_mask(&self.mask_of(grant))
+    }
+
+    /// [`query_transport_allowed`](Self::query_transport_allowed) for a grant given by its mask.
+    pub(crate) fn query_transport_allowed_mask(&self, mask: &Bits) -> bool {
         !mask.is_empty() && mask.is_subset(&self.query_ok)
     }
 }

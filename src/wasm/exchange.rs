@@ -16,6 +16,9 @@
 //! | 5 | the challenge's length in bytes, or `u32::MAX` for none |
 //! | 6 .. 6 + m | the missing scopes' indexes in `scopeNames` |
 //! | then, per parameter | the name's length, the value's length (bytes) |
+//!
+//! An authorization (`authorizeInput`) is `g`, the number of granted scopes, then their indexes
+//! in `scopeNames` (sorted), then the decision as above.
 
 use crate::prelude::*;
 use core::cell::RefCell;
@@ -110,47 +113,85 @@ pub(crate) fn write_decision(
     decision: &Decision,
     rule: Option<usize>,
 ) -> Result<usize, JsValue> {
+    write_output(|words, bytes| push_decision(words, bytes, policy, decision, rule))
+}
+
+/// Writes an authorization: the granted scopes (the ids of `granted`, a mask under `policy`),
+/// then the decision; returns the address of its first word.
+#[cfg(feature = "verify")]
+pub(crate) fn write_authorization(
+    policy: &Policy,
+    granted: &crate::policy::bits::Bits,
+    decision: &Decision,
+    rule: Option<usize>,
+) -> Result<usize, JsValue> {
+    write_output(|words, bytes| {
+        let count = words.len();
+        words.push(0);
+        words.extend(granted.ones().map(word));
+        let granted = words.len() - count - 1;
+        if let Some(slot) = words.get_mut(count) {
+            *slot = word(granted);
+        }
+        push_decision(words, bytes, policy, decision, rule);
+    })
+}
+
+/// Clears the output buffer, lets `write` fill it, and returns the address of its first word.
+fn write_output(write: impl FnOnce(&mut Vec<u32>, &mut Vec<u8>)) -> Result<usize, JsValue> {
     OUTPUT.with(|output| {
         let mut output = output.try_borrow_mut().map_err(|_| busy())?;
         let Output { words, bytes } = &mut *output;
         words.clear();
         bytes.clear();
-        let reason = Reason::ALL
-            .iter()
-            .position(|r| *r == decision.reason)
-            .unwrap_or(0);
-        let data = match decision.data {
-            None => 0,
-            Some(DataRange::Own) => 1,
-            Some(DataRange::All) => 2,
-        };
-        words.push(u32::from(decision.allowed) | (word(reason) << 1) | (data << 4));
-        words.push(rule.map_or(0, |r| word(r).saturating_add(1)));
-        words.push(word(decision.missing.len()));
-        words.push(word(decision.params.len()));
-        words.push(0); // the bytes' address, known once they are written
-        match &decision.challenge {
-            Some(challenge) => {
-                words.push(word(challenge.len()));
-                bytes.extend_from_slice(challenge.as_bytes());
-            }
-            None => words.push(u32::MAX),
-        }
-        for scope in decision.missing.iter() {
-            // Missing scopes are declared scopes; an undeclared one would be a bug, read as none.
-            words.push(policy.scope_index(scope).map_or(u32::MAX, word));
-        }
-        for (name, value) in &decision.params {
-            words.push(word(name.len()));
-            words.push(word(value.len()));
-            bytes.extend_from_slice(name.as_bytes());
-            bytes.extend_from_slice(value.as_bytes());
-        }
-        if let Some(address) = words.get_mut(4) {
-            *address = word(bytes.as_ptr() as usize);
-        }
+        write(words, bytes);
         Ok(words.as_ptr() as usize)
     })
+}
+
+/// Appends `decision` to `words` and `bytes` in the layout of the module documentation.
+fn push_decision(
+    words: &mut Vec<u32>,
+    bytes: &mut Vec<u8>,
+    policy: &Policy,
+    decision: &Decision,
+    rule: Option<usize>,
+) {
+    let start = words.len();
+    let reason = Reason::ALL
+        .iter()
+        .position(|r| *r == decision.reason)
+        .unwrap_or(0);
+    let data = match decision.data {
+        None => 0,
+        Some(DataRange::Own) => 1,
+        Some(DataRange::All) => 2,
+    };
+    words.push(u32::from(decision.allowed) | (word(reason) << 1) | (data << 4));
+    words.push(rule.map_or(0, |r| word(r).saturating_add(1)));
+    words.push(word(decision.missing.len()));
+    words.push(word(decision.params.len()));
+    words.push(0); // the bytes' address, known once they are written
+    match &decision.challenge {
+        Some(challenge) => {
+            words.push(word(challenge.len()));
+            bytes.extend_from_slice(challenge.as_bytes());
+        }
+        None => words.push(u32::MAX),
+    }
+    for scope in decision.missing.iter() {
+        // Missing scopes are declared scopes; an undeclared one would be a bug, read as none.
+        words.push(policy.scope_index(scope).map_or(u32::MAX, word));
+    }
+    for (name, value) in &decision.params {
+        words.push(word(name.len()));
+        words.push(word(value.len()));
+        bytes.extend_from_slice(name.as_bytes());
+        bytes.extend_from_slice(value.as_bytes());
+    }
+    if let Some(address) = words.get_mut(start + 4) {
+        *address = word(bytes.as_ptr() as usize);
+    }
 }
 
 /// Writes `words`, then `bytes` (its address and length appended as two more words) into the
@@ -197,14 +238,4 @@ pub fn decision_vocabulary() -> js_sys::Array {
 #[wasm_bindgen(js_name = wasmMemory)]
 pub fn wasm_memory() -> JsValue {
     wasm_bindgen::memory()
-}
-
-/// The address of the last answer written into the output buffer (for calls that return
-/// something else, such as `authorizeInput`, which returns the grant).
-#[wasm_bindgen(js_name = outputAddress)]
-pub fn output_address() -> Result<usize, JsValue> {
-    OUTPUT.with(|output| {
-        let output = output.try_borrow().map_err(|_| busy())?;
-        Ok(output.words.as_ptr() as usize)
-    })
 }

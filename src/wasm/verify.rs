@@ -11,7 +11,7 @@ use super::args::{
     optional_duration, optional_string_arg, string_arg, string_list, uint8_array_arg,
 };
 use super::exchange;
-use super::policy::{JsGrant, JsPolicy};
+use super::policy::JsPolicy;
 use super::tokens::token_to_js;
 use super::{to_js_error, to_plain};
 use crate::http::authorize::find_token;
@@ -384,9 +384,11 @@ fn header_slice(authorization: &str, token: &str) -> Option<(u32, u32)> {
 
 #[wasm_bindgen(js_class = Policy)]
 impl JsPolicy {
-    /// The end of `authorize`, once the request's token is verified: the grant, where the token
-    /// may travel (throws `token_in_query_not_allowed`), and the decision for the method and
-    /// target written into the input buffer, written into the output buffer. Returns the grant.
+    /// The end of `authorize`, once the request's token is verified: where the token may travel
+    /// (throws `token_in_query_not_allowed`), then the granted scopes and the decision for the
+    /// method and target written into the input buffer, written into the output buffer (see
+    /// [`exchange`]); returns their address. No `Grant` object is made: the package makes one
+    /// from the token's scopes when `authorization.grant` is read.
     #[wasm_bindgen(js_name = authorizeInput)]
     pub fn authorize_input(
         &self,
@@ -394,20 +396,19 @@ impl JsPolicy {
         target_len: usize,
         from_query: bool,
         verified: &JsVerifiedToken,
-    ) -> Result<JsGrant, JsValue> {
+    ) -> Result<usize, JsValue> {
         let source = if from_query {
             TokenSource::Query
         } else {
             TokenSource::Header
         };
-        let (grant, decision, rule) =
-            exchange::with_input(method_len, target_len, |method, target| {
-                let request = RequestParts::new(method, target);
-                self.inner
-                    .authorize_verified(&request, source, &verified.token)
-            })?
-            .map_err(|e| to_js_error(&e))?;
-        exchange::write_decision(&self.inner, &decision, rule)?;
-        Ok(JsGrant::from_core(grant))
+        let mask = self.inner.expanded_mask(verified.token.scopes());
+        let (decision, rule) = exchange::with_input(method_len, target_len, |method, target| {
+            let request = RequestParts::new(method, target);
+            self.inner
+                .authorize_mask(&request, source, &verified.token, &mask)
+        })?
+        .map_err(|e| to_js_error(&e))?;
+        exchange::write_authorization(&self.inner, &mask, &decision, rule)
     }
 }

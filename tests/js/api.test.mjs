@@ -30,6 +30,18 @@ test('a decision is a plain object with the documented fields', () => {
     challenge: 'Bearer error="insufficient_scope", scope="read_all"',
   });
   assert.equal(policy.allows('GET', '/wallets', grant), true);
+  // Captured parameters are own properties, whatever their name: __proto__ does not set the prototype.
+  const named = new Policy({
+    version: 1,
+    name: 'params',
+    default_scopes: 'all',
+    unknown_scopes: 'reject',
+    scopes: { read: { description: 'Read.', subject: 'any' } },
+    rules: [{ id: 'odd', methods: ['GET'], paths: ['/x/{__proto__}/{constructor}/{toString}'], any_of: ['read'] }],
+  });
+  const params = named.decide('GET', '/x/a/b/c', named.expand('read')).params;
+  assert.equal(Object.getPrototypeOf(params), Object.prototype);
+  assert.deepEqual(Object.entries(params), [['__proto__', 'a'], ['constructor', 'b'], ['toString', 'c']]);
 });
 
 test('grants follow each API default rule', () => {
@@ -162,6 +174,18 @@ test('verification uses jose names and an injectable clock', async () => {
   assert.deepEqual(result.token, token);
   assert.deepEqual(JSON.parse(JSON.stringify(result)).decision, result.decision);
   assert.equal(JSON.parse(JSON.stringify(result)).grant.granted[0], 'read_only');
+  // The grant is made when read, once, from the token's scopes: the scopes the decision used.
+  assert.equal(result.grant, result.grant);
+  assert.deepEqual(result.grant.granted, result.scopes);
+  result.free();
+  result.free();
+  const roleInput = `${b64url({ alg: 'HS256', typ: 'at+jwt' })}.${b64url({ iss: 'https://issuer', sub: 'u-2', scope: 'end_user', exp: 2000, iat: 1000 })}`;
+  const roleJwt = `${roleInput}.${createHmac('sha256', secret).update(roleInput).digest('base64url')}`;
+  const roleToken = await verifier.verify(roleJwt, { currentDate: new Date(1500 * 1000) });
+  const byRole = await policy.authorize('POST', '/payments', `Bearer ${roleJwt}`, verifier, { currentDate: new Date(1500 * 1000) });
+  assert.deepEqual(byRole.scopes, ['read_only', 'read_write'], 'roles expanded, as policy.expand(token.scopes) does');
+  assert.deepEqual(byRole.scopes, policy.expand(roleToken.scopes).granted);
+  assert.equal(byRole.decision.allowed, true);
   assert.deepEqual(scopegate.decodeUnverified(jwt).scopes, ['read_only']);
   // jose's duration strings for clockTolerance and maxTokenAge; anything else is refused.
   const at = (seconds) => ({ currentDate: new Date(seconds * 1000) });

@@ -3,7 +3,8 @@
 //   node child/tokens.mjs check            (both libraries accept and refuse the same tokens)
 // Cases: decode:<scopegate|jwt-decode|jose>, verify:<scopegate|jose>:<HS256|RS256|ES256|EdDSA>,
 // verify-cached:scopegate:<alg> (the Verifier's token cache, the same token again),
-// authorize-cached:scopegate:<alg> (Policy.authorize through that cache, reading the decision).
+// authorize-cached:scopegate:<alg> (Policy.authorize through that cache, reading the decision of
+// an allowed request), authorize-refused-cached:scopegate:<alg> (the same for a refused one).
 // The fixture tokens (tests/fixtures) are RFC 9068 access tokens (`typ: at+jwt`) signed by PyJWT;
 // both verifiers get one key, the same algorithm list, issuer, audience, typ and clock, and no cache.
 import assert from 'node:assert/strict';
@@ -55,22 +56,46 @@ async function cachedVerifier(alg) {
 }
 
 /**
- * The edge path: `policy.authorize` (bearer header → cached verification → decision), reading
- * only the decision, as guard() does. `verify` resolves to `{ exp }` so the loop below works
- * unchanged.
+ * A policy for the fixture tokens' scopes (`read:files write:files openid`): a request they may
+ * make is the typical edge request.
  */
-async function cachedAuthorizer(alg) {
+const FILES_POLICY = {
+  version: 1,
+  name: 'files',
+  default_scopes: 'all',
+  unknown_scopes: 'drop',
+  scopes: {
+    openid: { description: 'Sign in.', subject: 'any' },
+    'read:files': { description: "Read the user's files.", subject: 'end_user' },
+    'write:files': { description: "Write the user's files.", subject: 'end_user' },
+  },
+  rules: [
+    { id: 'read-files', methods: ['GET'], paths: ['/files/{id}'], any_of: ['read:files'] },
+    { id: 'write-files', methods: ['PUT', 'DELETE'], paths: ['/files/{id}'], all_of: ['write:files'] },
+  ],
+};
+
+/**
+ * The edge path: `policy.authorize` (bearer header → cached verification → decision), reading
+ * only the decision, as guard() does: an allowed request (`GET /files/42` under FILES_POLICY) or,
+ * with `refused`, one refused for lack of scope (`GET /accounts` under the banking policy, which
+ * knows none of the token's scopes: the missing-scope search and the challenge run too).
+ * `verify` resolves to `{ exp }` so the loop below works unchanged.
+ */
+async function cachedAuthorizer(alg, refused) {
   const { Policy, Verifier } = await import('scopegate');
-  const policy = new Policy(readFileSync(`${ROOT}examples/policies/banking.json`, 'utf8'));
+  const policy = refused ? new Policy(readFileSync(`${ROOT}examples/policies/banking.json`, 'utf8')) : new Policy(FILES_POLICY);
+  const path = refused ? '/accounts' : '/files/42';
   const v = new Verifier({ jwk: jwkFor(alg) }, { algorithms: [alg], ...claims, cacheSize: 1024 });
   const exp = fixtures.claims.exp;
   return {
     sync: false,
     verify: async (t) => {
-      const result = await policy.authorize('GET', '/accounts', `Bearer ${t}`, v, { currentDate });
+      const result = await policy.authorize('GET', path, `Bearer ${t}`, v, { currentDate });
       const { decision } = result;
       result.free(); // as guard() does: no work left for the finalizer
-      return { exp: decision ? exp : 0 };
+      if (decision.allowed === refused) throw new Error(`GET ${path} was ${decision.reason}, not the path measured`);
+      return { exp };
     },
   };
 }
@@ -131,7 +156,7 @@ else {
       return s;
     };
   } else {
-    const v = kind === 'verify-cached' ? await cachedVerifier(alg) : kind === 'authorize-cached' ? await cachedAuthorizer(alg) : await verifier(lib, alg);
+    const v = kind === 'verify-cached' ? await cachedVerifier(alg) : kind.startsWith('authorize') ? await cachedAuthorizer(alg, kind === 'authorize-refused-cached') : await verifier(lib, alg);
     const token = tokenFor(alg);
     run = v.sync
       ? (reps) => {
