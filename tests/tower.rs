@@ -98,3 +98,66 @@ async fn refusals_answer_as_guard_does() {
         (StatusCode::BAD_REQUEST, Some("invalid_path"))
     );
 }
+
+#[tokio::test]
+async fn a_base_path_is_stripped_exactly_and_a_path_outside_it_is_refused() {
+    use std::sync::Arc;
+
+    use axum::routing::get;
+    use axum::Router;
+    use scopegate::{Algorithm, AuthorizeLayer, ErrorCode, KeySet, Verifier, VerifyOptions};
+
+    let policy = Policy::from_json(&common::read("examples/policies/banking.json")).unwrap();
+    let verifier = Verifier::new(
+        KeySet::hmac_secret(SECRET).unwrap(),
+        VerifyOptions::new([Algorithm::HS256]),
+    )
+    .unwrap();
+    let layer = AuthorizeLayer::new(Arc::new(policy), Arc::new(verifier));
+    let refused = layer.clone().base_path("api").err().map(|e| e.code());
+    assert_eq!(refused, Some(ErrorCode::InvalidArgument));
+    let layer = layer.base_path("/api/").unwrap();
+    // The layer in front of the whole router: routes keep their /api prefix, the policy does not.
+    let app = Router::new()
+        .fallback(get(|| async { "reached" }))
+        .layer(layer);
+    let user = token(json!({"sub": "u-1", "scope": "read_only", "exp": 4_102_444_800u64}));
+    let bearer = format!("Bearer {user}");
+    let status = |uri: &'static str| {
+        let app = app.clone();
+        let bearer = bearer.clone();
+        async move {
+            let request = Request::builder()
+                .uri(uri)
+                .header("authorization", bearer)
+                .body(Body::empty())
+                .unwrap();
+            let response = app.oneshot(request).await.unwrap();
+            let status = response.status();
+            let body = to_bytes(response.into_body(), 1 << 20).await.unwrap();
+            let code = serde_json::from_slice::<Value>(&body)
+                .map(|v| v["code"].as_str().unwrap_or_default().to_string())
+                .unwrap_or_default();
+            (status, code)
+        }
+    };
+    assert_eq!(status("/api/accounts/1").await.0, StatusCode::OK);
+    assert_eq!(status("/api/accounts/1?page=2").await.0, StatusCode::OK);
+    for outside in [
+        "/accounts/1",
+        "/API/accounts/1",
+        "/%61pi/accounts/1",
+        "/apiary/accounts/1",
+    ] {
+        assert_eq!(
+            status(outside).await,
+            (StatusCode::FORBIDDEN, "no_matching_rule".to_string()),
+            "{outside}"
+        );
+    }
+    // Inside the base, the policy decides the rest as any path.
+    assert_eq!(
+        status("/api/legal/kyc/1").await,
+        (StatusCode::FORBIDDEN, "insufficient_scope".to_string())
+    );
+}

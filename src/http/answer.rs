@@ -178,9 +178,27 @@ impl Refusal {
     /// refusal → 403 `insufficient_scope`, with the scopes that would allow it in the challenge's
     /// `scope` when some would.
     pub fn for_decision(decision: &Decision, options: &AnswerOptions) -> Option<Refusal> {
-        if decision.allowed {
-            return None;
-        }
+        (!decision.allowed).then(|| Refusal::for_refusing(decision, options))
+    }
+
+    /// The answer to a request no rule covers, such as a path outside the prefix a service is
+    /// mounted under ([`path_under_base`](crate::path_under_base)): [`Decision::no_matching_rule`]'s,
+    /// 403 `insufficient_scope` with the code `no_matching_rule`.
+    ///
+    /// ```
+    /// use scopegate::{path_under_base, AnswerOptions, Refusal};
+    /// if path_under_base("/admin", "/api")?.is_none() {
+    ///     let answer = Refusal::for_no_matching_rule(&AnswerOptions::default());
+    ///     assert_eq!((answer.status, answer.body.code.as_str()), (403, "no_matching_rule"));
+    /// }
+    /// # Ok::<(), scopegate::Error>(())
+    /// ```
+    pub fn for_no_matching_rule(options: &AnswerOptions) -> Refusal {
+        Refusal::for_refusing(&Decision::no_matching_rule(), options)
+    }
+
+    /// [`for_decision`](Self::for_decision) for a decision known to refuse.
+    fn for_refusing(decision: &Decision, options: &AnswerOptions) -> Refusal {
         let realm = options.realm.as_deref();
         let (status, error, message) = match decision.reason {
             Reason::InvalidPath => (
@@ -205,7 +223,7 @@ impl Refusal {
             (Some(realm), None) => challenge(Some(realm), &[]),
             (None, _) => decided.to_string(),
         };
-        Some(Refusal {
+        Refusal {
             status,
             challenge: Some(challenge),
             body: RefusalBody {
@@ -216,6 +234,6 @@ impl Refusal {
                 missing: (error == "insufficient_scope")
                     .then(|| missing.map(|s| s.to_vec()).unwrap_or_default()),
             },
-        })
+        }
     }
 }

@@ -16,6 +16,7 @@
 //! ```
 
 use crate::prelude::*;
+use alloc::borrow::Cow;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -28,13 +29,16 @@ use tower_service::Service;
 
 use crate::http::answer::{AnswerOptions, Refusal};
 use crate::http::authorize::{Authorization, RequestParts};
-use crate::{Error, ErrorCode, Policy, Verifier};
+use crate::{path_under_base, Error, ErrorCode, Policy, Verifier};
 
 /// What every [`Authorize`] service of a layer shares.
+#[derive(Clone)]
 struct Shared {
     policy: Arc<Policy>,
     verifier: Arc<Verifier>,
     options: AnswerOptions,
+    /// The prefix the service is mounted under, stripped before deciding.
+    base_path: Option<String>,
 }
 
 /// The layer: wraps a service in [`Authorize`].
@@ -51,30 +55,50 @@ impl AuthorizeLayer {
                 policy,
                 verifier,
                 options: AnswerOptions::default(),
+                base_path: None,
             }),
         }
     }
 
-    fn with_options(self, change: impl FnOnce(&mut AnswerOptions)) -> Self {
-        let mut options = self.shared.options.clone();
-        change(&mut options);
+    fn with(self, change: impl FnOnce(&mut Shared)) -> Self {
+        let mut shared = Shared::clone(&self.shared);
+        change(&mut shared);
         AuthorizeLayer {
-            shared: Arc::new(Shared {
-                policy: Arc::clone(&self.shared.policy),
-                verifier: Arc::clone(&self.shared.verifier),
-                options,
-            }),
+            shared: Arc::new(shared),
         }
     }
 
     /// The `realm` of the challenges.
     pub fn realm(self, realm: impl Into<String>) -> Self {
-        self.with_options(|o| o.realm = Some(realm.into()))
+        self.with(|s| s.options.realm = Some(realm.into()))
     }
 
     /// Send each error's own message to clients instead of the generic description.
     pub fn detailed_errors(self, detailed: bool) -> Self {
-        self.with_options(|o| o.detailed = detailed)
+        self.with(|s| s.options.detailed = detailed)
+    }
+
+    /// The prefix the service is mounted under (a layer in front of routes under `/api` whose
+    /// policy names `/accounts`): stripped from each request's path before deciding, as the npm
+    /// package's `basePath` is, by [`path_under_base`](crate::path_under_base) (an exact
+    /// comparison); a path outside it is refused as no rule covers it (403, `no_matching_rule`).
+    /// A base that does not start with `/` or holds a query or fragment is refused with
+    /// `invalid_argument`.
+    ///
+    /// ```
+    /// # use std::sync::Arc;
+    /// # use scopegate::{AuthorizeLayer, KeySet, Policy, Verifier, VerifyOptions, Algorithm};
+    /// # let policy = Policy::from_json(&std::fs::read_to_string("examples/policies/banking.json")?)?;
+    /// # let verifier = Verifier::new(KeySet::hmac_secret(&[7; 32])?, VerifyOptions::new([Algorithm::HS256]))?;
+    /// let layer = AuthorizeLayer::new(Arc::new(policy), Arc::new(verifier)).base_path("/api")?;
+    /// // axum: Router::new().nest("/api", routes).layer(layer)
+    /// # let _ = layer;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn base_path(self, base: impl Into<String>) -> Result<Self, Error> {
+        let base = base.into();
+        path_under_base("/", &base)?;
+        Ok(self.with(|s| s.base_path = Some(base)))
     }
 }
 
@@ -118,7 +142,17 @@ impl<S> Authorize<S> {
     /// The request's authorization, or the refusal to answer it with.
     fn authorize<B>(&self, request: &Request<B>) -> Result<Authorization, Box<Refusal>> {
         let options = &self.shared.options;
-        let target = request.uri().path_and_query().map_or("/", |p| p.as_str());
+        let target = match &self.shared.base_path {
+            None => Cow::Borrowed(request.uri().path_and_query().map_or("/", |p| p.as_str())),
+            Some(base) => match path_under_base(request.uri().path(), base) {
+                Ok(Some(path)) => match request.uri().query() {
+                    Some(query) => Cow::Owned(format!("{path}?{query}")),
+                    None => Cow::Borrowed(path),
+                },
+                // Outside the base (the base itself was checked when it was set): no rule covers it.
+                Ok(None) | Err(_) => return Err(Box::new(Refusal::for_no_matching_rule(options))),
+            },
+        };
         let authorization = match request.headers().get(AUTHORIZATION) {
             None => None,
             Some(value) => Some(value.to_str().map_err(|_| {
@@ -131,7 +165,7 @@ impl<S> Authorize<S> {
         };
         let parts = RequestParts {
             method: request.method().as_str(),
-            target,
+            target: &target,
             authorization,
         };
         let authorization = self

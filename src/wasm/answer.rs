@@ -74,11 +74,8 @@ pub fn path_under_base_js(path: JsValue, base: JsValue) -> Result<JsValue, JsVal
 }
 
 /// The answer to a request no rule covers (a path outside the mount's base path):
-/// [`Decision::no_matching_rule`] through [`Refusal::for_decision`].
+/// [`Refusal::for_no_matching_rule`].
 #[wasm_bindgen(js_name = refusalNoMatchingRule)]
 pub fn refusal_no_matching_rule(options: JsValue) -> Result<JsValue, JsValue> {
-    match Refusal::for_decision(&Decision::no_matching_rule(), &answer_options(&options)?) {
-        Some(refusal) => to_plain(&refusal),
-        None => Ok(JsValue::NULL),
-    }
+    to_plain(&Refusal::for_no_matching_rule(&answer_options(&options)?))
 }
