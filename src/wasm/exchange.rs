@@ -126,12 +126,12 @@ pub(crate) fn write_authorization(
     rule: Option<usize>,
 ) -> Result<usize, JsValue> {
     write_output(|words, bytes| {
-        let count = words.len();
+        // The count first, then the ids (the buffer is empty here: the count is word 0).
         words.push(0);
         words.extend(granted.ones().map(word));
-        let granted = words.len() - count - 1;
-        if let Some(slot) = words.get_mut(count) {
-            *slot = word(granted);
+        let count = word(words.len() - 1);
+        if let Some(first) = words.first_mut() {
+            *first = count;
         }
         push_decision(words, bytes, policy, decision, rule);
     })
