@@ -12,7 +12,7 @@ import * as engine from './scopegate.js';
 import { FULL } from './build.js';
 import { ScopegateError } from '../errors.js';
 import { converted, describe, otherBuildMessage, requireReady } from './ready.js';
-import { readDecision, writeRequest, writeText, written } from './exchange.js';
+import { readDecision, readTokenValue, writeRequest, writeText, written } from './exchange.js';
 
 // The public API only: the module's internal exports (the exchange buffers, VerifierCore, ...)
 // are used by this package's own files.
@@ -220,7 +220,7 @@ export function decodeUnverified(token, options) {
   requireReady('decodeUnverified');
   if (typeof token !== 'string') throw argumentError(`decodeUnverified: token must be a string, not ${describe(token)}`);
   try {
-    return engine.decodeInput(writeText(token), options);
+    return readTokenValue(engine.decodeInput(writeText(token), options));
   } catch (error) {
     throw converted(error, 'decodeUnverified');
   }

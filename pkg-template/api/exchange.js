@@ -157,3 +157,46 @@ export function readToken(address, authorization) {
   const token = words[i + 1] === 1 ? authorization.slice(words[i + 2], words[i + 3]) : text(words[i + 4], words[i + 5]);
   return [token, source];
 }
+
+/**
+ * The token at `address` of the output buffer (`decodeInput`, `VerifiedToken.valueAddress`), in
+ * the layout documented in src/wasm/exchange.rs: `{ header, claims, scopes, subject, issuer,
+ * audience, clientId, jwtId, expiresAt, issuedAt, notBefore }`, absent fields null; the header
+ * and claims read with `JSON.parse` from the JSON texts the module wrote.
+ */
+export function readTokenValue(address) {
+  if (bytes.byteLength === 0) refreshViews();
+  let i = address >>> 2;
+  const present = words[i];
+  let at = words[i + 1];
+  const headerLength = words[i + 2];
+  const claimsLength = words[i + 3];
+  const scopeCount = words[i + 4];
+  const audienceCount = words[i + 5];
+  const date = (k, bit) => ((present >>> bit) & 1 ? words[i + 6 + 2 * k] + words[i + 7 + 2 * k] * 0x100000000 : null);
+  const expiresAt = date(0, 4);
+  const issuedAt = date(1, 5);
+  const notBefore = date(2, 6);
+  const header = JSON.parse(decoder.decode(bytes.subarray(at, at + headerLength)));
+  at += headerLength;
+  const claims = JSON.parse(decoder.decode(bytes.subarray(at, at + claimsLength)));
+  at += claimsLength;
+  i += 12;
+  const next = () => {
+    const length = words[i];
+    i += 1;
+    const value = text(at, length);
+    at += length;
+    return value;
+  };
+  const scopes = new Array(scopeCount);
+  for (let k = 0; k < scopeCount; k += 1) scopes[k] = next();
+  const audience = new Array(audienceCount);
+  for (let k = 0; k < audienceCount; k += 1) audience[k] = next();
+  const optional = (bit) => ((present >>> bit) & 1 ? next() : null);
+  const subject = optional(0);
+  const issuer = optional(1);
+  const clientId = optional(2);
+  const jwtId = optional(3);
+  return { header, claims, scopes, subject, issuer, audience, clientId, jwtId, expiresAt, issuedAt, notBefore };
+}

@@ -8,7 +8,7 @@
 import * as engine from './scopegate.js';
 import { ScopegateError } from '../errors.js';
 import { converted, requireReady } from './ready.js';
-import { readAuthorization, readToken, writeRequest, writeText, written } from './exchange.js';
+import { readAuthorization, readToken, readTokenValue, writeRequest, writeText, written } from './exchange.js';
 
 const { VerifierCore } = engine;
 
@@ -239,7 +239,7 @@ export class Verifier {
     }
     let entry;
     try {
-      entry = { handle, value: deepFreeze(handle.value()), until: handle.validUntil };
+      entry = { handle, value: deepFreeze(readTokenValue(handle.valueAddress())), until: handle.validUntil };
     } catch (error) {
       handle.free();
       throw converted(error, 'Verifier.verify');

@@ -19,6 +19,19 @@
 //!
 //! An authorization (`authorizeInput`) is `g`, the number of granted scopes, then their indexes
 //! in `scopeNames` (sorted), then the decision as above.
+//!
+//! A token (`decodeInput`, `VerifiedToken.valueAddress`), whose header and claims the JavaScript
+//! reads with `JSON.parse` from the JSON texts written here:
+//!
+//! | word | content |
+//! |------|---------|
+//! | 0 | which optional fields are present: bit 0 `sub`, 1 `iss`, 2 `client_id`, 3 `jti`, 4 `exp`, 5 `iat`, 6 `nbf` |
+//! | 1 | the address of the bytes (the header's JSON, the claims' JSON, the scopes, the audience, then `sub`, `iss`, `client_id`, `jti` when present) |
+//! | 2, 3 | the header's and the claims' lengths in bytes |
+//! | 4, 5 | `s`, the number of scopes; `a`, the number of audience values |
+//! | 6 .. 12 | `exp`, `iat`, `nbf` (unix seconds, at most 2^53), each as its low and high 32 bits (0 when absent) |
+//! | 12 .. 12 + s + a | the length of each scope, then of each audience value |
+//! | then | the lengths of `sub`, `iss`, `client_id`, `jti`, for those present |
 
 use crate::prelude::*;
 use core::cell::RefCell;
@@ -134,6 +147,61 @@ pub(crate) fn write_authorization(
             *first = count;
         }
         push_decision(words, bytes, policy, decision, rule);
+    })
+}
+
+/// Writes `token`, with `header` and `claims`, the JSON texts of its header and claims, into the
+/// output buffer in the layout of the module documentation; returns the address of its first word.
+pub(crate) fn write_token(
+    token: &crate::Token,
+    header: &str,
+    claims: &str,
+) -> Result<usize, JsValue> {
+    write_output(|words, bytes| {
+        let texts = [
+            token.subject(),
+            token.issuer(),
+            token.client_id(),
+            token.jwt_id(),
+        ];
+        let dates = [token.expires_at(), token.issued_at(), token.not_before()];
+        let mut present = 0;
+        for (bit, there) in texts
+            .iter()
+            .map(Option::is_some)
+            .chain(dates.iter().map(Option::is_some))
+            .enumerate()
+        {
+            present |= u32::from(there) << bit;
+        }
+        let scopes = token.scopes();
+        let audience = token.audience();
+        words.extend([
+            present,
+            0, // the bytes' address, known once they are written
+            word(header.len()),
+            word(claims.len()),
+            word(scopes.len()),
+            word(audience.len()),
+        ]);
+        for date in dates {
+            let seconds = date.unwrap_or(0);
+            // Split into 32-bit halves (truncation intended).
+            words.extend([(seconds & 0xffff_ffff) as u32, (seconds >> 32) as u32]);
+        }
+        bytes.extend_from_slice(header.as_bytes());
+        bytes.extend_from_slice(claims.as_bytes());
+        let strings = scopes
+            .iter()
+            .chain(audience.iter().map(String::as_str))
+            .chain(texts.into_iter().flatten());
+        for text in strings {
+            words.push(word(text.len()));
+            bytes.extend_from_slice(text.as_bytes());
+        }
+        if let Some(address) = words.get_mut(1) {
+            *address = word(bytes.as_ptr() as usize);
+        }
     })
 }
 

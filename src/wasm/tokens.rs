@@ -1,70 +1,34 @@
 //! Tokens in JavaScript: unverified decoding, OAuth2 token responses and bearer tokens.
 
-use crate::prelude::*;
-
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use super::args::{decode_options, is_absent, json_text_arg, optional_string_arg, scopes_arg};
-use super::{conversion_error, exchange, to_js_error, to_plain};
+use super::{exchange, to_js_error, to_plain};
 use crate::ScopeSet;
 
-/// The registered parts of a token as JavaScript sees them (camelCase, unix seconds), after its
-/// `header` and `claims`.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct JsTokenFields<'a> {
-    scopes: &'a ScopeSet,
-    subject: Option<&'a str>,
-    issuer: Option<&'a str>,
-    audience: &'a [String],
-    client_id: Option<&'a str>,
-    jwt_id: Option<&'a str>,
-    expires_at: Option<u64>,
-    issued_at: Option<u64>,
-    not_before: Option<u64>,
-}
-
-/// The token as a plain object, `{ header, claims, scopes, subject, ... }`, from the JSON texts of
-/// its header and claims: one JSON text for the engine's `JSON.parse`.
-fn token_value(token: &crate::Token, header: &str, claims: &str) -> Result<JsValue, JsValue> {
-    let fields = serde_json::to_string(&JsTokenFields {
-        scopes: token.scopes(),
-        subject: token.subject(),
-        issuer: token.issuer(),
-        audience: token.audience(),
-        client_id: token.client_id(),
-        jwt_id: token.jwt_id(),
-        expires_at: token.expires_at(),
-        issued_at: token.issued_at(),
-        not_before: token.not_before(),
-    })
-    .map_err(|_| conversion_error())?;
-    // `fields` is an object: `{"scopes":...}`; the header and claims go in front of its members.
-    let members = fields.get(1..).unwrap_or("}");
-    let text = format!(r#"{{"header":{header},"claims":{claims},{members}"#);
-    js_sys::JSON::parse(&text).map_err(|_| conversion_error())
-}
-
-/// A verified token as a plain object (its header and claims written as JSON again).
+/// Writes a verified token into the output buffer (its header and claims written as JSON
+/// again); the address of its first word (`readTokenValue` in the package reads it).
 #[cfg(feature = "verify")]
-pub(crate) fn token_to_js(token: &crate::Token) -> Result<JsValue, JsValue> {
+pub(crate) fn write_verified_token(token: &crate::Token) -> Result<usize, JsValue> {
+    use super::conversion_error;
     let header = serde_json::to_string(token.header()).map_err(|_| conversion_error())?;
     let claims = serde_json::to_string(token.claims()).map_err(|_| conversion_error())?;
-    token_value(token, &header, &claims)
+    exchange::write_token(token, &header, &claims)
 }
 
 /// Decodes the JWT written into the input buffer (`len` bytes) **without verifying anything**
-/// (the package's `decodeUnverified(token, options)`): its header and claims reach JavaScript
-/// as the JSON texts the token carries, read by `JSON.parse`.
+/// (the package's `decodeUnverified(token, options)`): the token goes to the output buffer, its
+/// header and claims as the JSON texts the token carries (the package reads them with
+/// `JSON.parse`); returns the address of its first word.
 #[wasm_bindgen(js_name = decodeInput)]
-pub fn decode_input(len: usize, options: JsValue) -> Result<JsValue, JsValue> {
+pub fn decode_input(len: usize, options: JsValue) -> Result<usize, JsValue> {
     let options = decode_options(&options)?;
     let decoded = exchange::with_input(len, 0, |token, _| {
         crate::token::decode_with_texts(token, &options)
     })?
     .map_err(|e| to_js_error(&e))?;
-    token_value(&decoded.token, &decoded.header, &decoded.payload)
+    exchange::write_token(&decoded.token, &decoded.header, &decoded.payload)
 }
 
 /// Parses an OAuth2 token endpoint response (RFC 6749 §5.1; §5.2 errors are thrown). `requested`

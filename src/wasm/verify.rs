@@ -12,7 +12,7 @@ use super::args::{
 };
 use super::exchange;
 use super::policy::JsPolicy;
-use super::tokens::token_to_js;
+use super::tokens::write_verified_token;
 use super::{to_js_error, to_plain};
 use crate::http::authorize::find_token;
 use crate::verify::keys::signature_mismatch;
@@ -309,9 +309,11 @@ impl JsPendingSignature {
 
 #[wasm_bindgen(js_class = VerifiedToken)]
 impl JsVerifiedToken {
-    /// The token as a plain object (`header`, `claims`, `scopes`, `subject`, ...).
-    pub fn value(&self) -> Result<JsValue, JsValue> {
-        token_to_js(&self.token)
+    /// Writes the token into the output buffer (`header`, `claims`, `scopes`, `subject`, ...):
+    /// the address the package reads it from.
+    #[wasm_bindgen(js_name = valueAddress)]
+    pub fn value_address(&self) -> Result<usize, JsValue> {
+        write_verified_token(&self.token)
     }
 
     /// Until when (unix seconds, exclusive) a cache may answer for this token: `exp`, or the end
