@@ -7,6 +7,7 @@ use serde::Serialize;
 use crate::error::{Error, ErrorCode};
 use crate::http::bearer::{bearer_token, BearerToken, TokenSource};
 use crate::policy::bits::Bits;
+use crate::policy::decide::DecisionParts;
 use crate::policy::decision::Decision;
 use crate::policy::grant::Grant;
 use crate::token::Token;
@@ -121,7 +122,10 @@ impl Policy {
         token: Token,
     ) -> Result<Authorization, Error> {
         let grant = self.expand(token.scopes());
-        let (decision, _) = self.authorize_mask(request, source, &token, &grant.mask)?;
+        let mut decision = Decision::no_matching_rule();
+        self.authorize_parts(request, source, &token, &grant.mask, &mut |parts| {
+            decision = parts.to_decision(self);
+        })?;
         Ok(Authorization {
             decision,
             token,
@@ -131,15 +135,16 @@ impl Policy {
     }
 
     /// The end of an authorization for the token's grant given by its mask under this policy
-    /// ([`expanded_mask`](Policy::expanded_mask)): where the token may travel, then the decision
-    /// and the index of the deciding rule.
-    pub(crate) fn authorize_mask(
+    /// ([`expanded_mask`](Policy::expanded_mask)): where the token may travel, then the decision,
+    /// handed to `finish` as its parts ([`decide_parts`](Policy::decide_parts)).
+    pub(crate) fn authorize_parts(
         &self,
         request: &RequestParts<'_>,
         source: TokenSource,
         token: &Token,
         mask: &Bits,
-    ) -> Result<(Decision, Option<usize>), Error> {
+        finish: &mut dyn FnMut(&DecisionParts<'_, '_>),
+    ) -> Result<(), Error> {
         if source == TokenSource::Query && !self.query_transport_allowed_mask(mask) {
             return Err(Error::new(
                 ErrorCode::TokenInQueryNotAllowed,
@@ -149,7 +154,8 @@ impl Policy {
                 ),
             ));
         }
-        Ok(self.decide_mask_indexed(request.method, request.target, mask))
+        self.decide_parts(request.method, request.target, mask, finish);
+        Ok(())
     }
 }
 

@@ -241,80 +241,73 @@ impl Policy {
     /// a path is decided only when every mainstream reading of it names the same endpoint, and
     /// refused with `invalid_path` otherwise.
     pub fn decide(&self, method: &str, path: &str, grant: &Grant) -> Decision {
-        self.decide_indexed(method, path, grant).0
+        let mut decision = Decision::no_matching_rule();
+        self.decide_parts(method, path, &self.mask_of(grant), &mut |parts| {
+            decision = parts.to_decision(self);
+        });
+        decision
     }
 
-    /// [`decide`](Self::decide), with the index of the deciding rule (for the WebAssembly
-    /// bindings, which name rules by index).
-    pub(crate) fn decide_indexed(
-        &self,
-        method: &str,
-        path: &str,
-        grant: &Grant,
-    ) -> (Decision, Option<usize>) {
-        self.decide_mask_indexed(method, path, &self.mask_of(grant))
-    }
-
-    /// [`decide_indexed`](Self::decide_indexed) for a grant given by its mask under this policy.
-    pub(crate) fn decide_mask_indexed(
+    /// Decides `method path` for the grant given by its mask under this policy, and hands the
+    /// decision to `finish` as its parts, borrowed from the policy and the request (the
+    /// WebAssembly bindings write them out without building a [`Decision`]). One instance for
+    /// every caller (`dyn`), so the decision code is linked once.
+    pub(crate) fn decide_parts(
         &self,
         method: &str,
         path: &str,
         mask: &Bits,
-    ) -> (Decision, Option<usize>) {
+        finish: &mut dyn FnMut(&DecisionParts<'_, '_>),
+    ) {
         self.with_outcome(method, path, mask, true, |outcome, segments| {
-            let rule = match &outcome {
-                Outcome::Allowed { rule, .. }
-                | Outcome::Denied { rule }
-                | Outcome::Insufficient { rule, .. } => Some(*rule),
-                _ => None,
-            };
-            (self.to_decision(outcome, segments), rule)
-        })
+            finish(&self.parts(outcome, segments));
+        });
     }
 
-    /// Turns an outcome into a [`Decision`].
-    fn to_decision(&self, outcome: Outcome, segments: &[&str]) -> Decision {
-        let params = |rule: usize| {
-            self.rules
-                .get(rule)
-                .and_then(|r| {
-                    let fold_case = self.matching.case_insensitive;
-                    r.paths
-                        .iter()
-                        .find_map(|p| p.match_segments(segments, fold_case))
-                })
-                .unwrap_or_default()
+    /// The parts of the decision for `outcome` on the path's `segments`.
+    fn parts<'a, 's>(&'a self, outcome: Outcome, segments: &'a [&'s str]) -> DecisionParts<'a, 's> {
+        let refused = |reason, challenge| DecisionParts {
+            allowed: false,
+            reason,
+            rule: None,
+            data: None,
+            missing: None,
+            challenge,
+            params: None,
         };
-        let rule_id = |rule: usize| self.rules.get(rule).map(|r| Arc::clone(&r.id));
+        let with_rule = |parts: DecisionParts<'a, 's>, rule: usize| {
+            let fold_case = self.matching.case_insensitive;
+            let pattern = self.rules.get(rule).and_then(|r| {
+                r.paths
+                    .iter()
+                    .find(|p| p.matches_segments(segments, fold_case))
+            });
+            DecisionParts {
+                rule: Some(rule),
+                params: pattern.map(|p| (p, segments)),
+                ..parts
+            }
+        };
         match outcome {
-            Outcome::InvalidMethod => Decision::refused(
-                Reason::InvalidMethod,
-                r#"Bearer error="invalid_request", error_description="invalid HTTP method""#.into(),
+            Outcome::InvalidMethod => refused(Reason::InvalidMethod, Challenge::InvalidMethod),
+            Outcome::InvalidPath => refused(Reason::InvalidPath, Challenge::InvalidPath),
+            Outcome::NoMatch | Outcome::NotAllowed => {
+                refused(Reason::NoMatchingRule, Challenge::InsufficientScope)
+            }
+            Outcome::Allowed { rule, data } => with_rule(
+                DecisionParts {
+                    allowed: true,
+                    reason: Reason::Allowed,
+                    data: Some(data),
+                    challenge: Challenge::None,
+                    ..refused(Reason::Allowed, Challenge::None)
+                },
+                rule,
             ),
-            Outcome::InvalidPath => Decision::refused(
-                Reason::InvalidPath,
-                r#"Bearer error="invalid_request", error_description="invalid request path""#
-                    .into(),
+            Outcome::Denied { rule } => with_rule(
+                refused(Reason::DeniedByRule, Challenge::InsufficientScope),
+                rule,
             ),
-            Outcome::NoMatch | Outcome::NotAllowed => Decision::no_matching_rule(),
-            Outcome::Allowed { rule, data } => Decision {
-                allowed: true,
-                reason: Reason::Allowed,
-                rule: rule_id(rule),
-                missing: ScopeSet::new(),
-                data: Some(data),
-                params: params(rule),
-                challenge: None,
-            },
-            Outcome::Denied { rule } => Decision {
-                rule: rule_id(rule),
-                params: params(rule),
-                ..Decision::refused(
-                    Reason::DeniedByRule,
-                    r#"Bearer error="insufficient_scope""#.into(),
-                )
-            },
             Outcome::Insufficient { rule, needed } => {
                 let mut required = needed.clone();
                 if let Some(r) = self.rules.get(rule) {
@@ -322,16 +315,16 @@ impl Policy {
                         required.set(scope as usize);
                     }
                 }
-                let challenge = format!(
-                    r#"Bearer error="insufficient_scope", scope="{}""#,
-                    self.names_of(&required)
-                );
-                Decision {
-                    rule: rule_id(rule),
-                    missing: self.names_of(&needed),
-                    params: params(rule),
-                    ..Decision::refused(Reason::InsufficientScope, challenge)
-                }
+                with_rule(
+                    DecisionParts {
+                        missing: Some(needed),
+                        ..refused(
+                            Reason::InsufficientScope,
+                            Challenge::ScopesRequired(required),
+                        )
+                    },
+                    rule,
+                )
             }
         }
     }
@@ -347,5 +340,90 @@ impl Policy {
             .into_iter()
             .map(|(m, p)| self.decide(m.as_ref(), p.as_ref(), grant))
             .collect()
+    }
+}
+
+/// A decision as parts of the policy and the request: rule and scopes by index, parameters as
+/// the request's own segments. [`DecisionParts::to_decision`] makes the [`Decision`]; the
+/// WebAssembly bindings write the parts out directly (the same answer, fewer allocations).
+pub(crate) struct DecisionParts<'a, 's> {
+    pub(crate) allowed: bool,
+    pub(crate) reason: Reason,
+    /// The deciding rule's index.
+    pub(crate) rule: Option<usize>,
+    pub(crate) data: Option<DataRange>,
+    /// The missing scopes, as a mask (for [`Reason::InsufficientScope`]).
+    pub(crate) missing: Option<Bits>,
+    pub(crate) challenge: Challenge,
+    /// The deciding rule's matching path pattern and the request's segments.
+    params: Option<(&'a super::pattern::PathPattern, &'a [&'s str])>,
+}
+
+/// The `WWW-Authenticate` challenge of a refusal.
+pub(crate) enum Challenge {
+    /// None (an allowed request).
+    None,
+    /// `Bearer error="invalid_request"` for a method that is not a token.
+    InvalidMethod,
+    /// `Bearer error="invalid_request"` for a path that cannot be evaluated.
+    InvalidPath,
+    /// `Bearer error="insufficient_scope"`, naming no scope.
+    InsufficientScope,
+    /// `Bearer error="insufficient_scope"` naming the scopes of this mask.
+    ScopesRequired(Bits),
+}
+
+impl DecisionParts<'_, '_> {
+    /// The captured path parameters, ordered by name.
+    pub(crate) fn params(&self) -> impl Iterator<Item = (&Arc<str>, &str)> {
+        self.params
+            .into_iter()
+            .flat_map(|(pattern, segments)| pattern.params_in(segments))
+    }
+
+    /// Writes the challenge (scopes named by `policy`) piece by piece to `out`; false for none.
+    pub(crate) fn write_challenge(&self, policy: &Policy, out: &mut dyn FnMut(&str)) -> bool {
+        match &self.challenge {
+            Challenge::None => return false,
+            Challenge::InvalidMethod => {
+                out(r#"Bearer error="invalid_request", error_description="invalid HTTP method""#)
+            }
+            Challenge::InvalidPath => {
+                out(r#"Bearer error="invalid_request", error_description="invalid request path""#)
+            }
+            Challenge::InsufficientScope => out(r#"Bearer error="insufficient_scope""#),
+            Challenge::ScopesRequired(required) => {
+                out(r#"Bearer error="insufficient_scope", scope=""#);
+                for (i, id) in required.ones().enumerate() {
+                    if i > 0 {
+                        out(" ");
+                    }
+                    out(policy.scopes.get(id).map_or("", String::as_str));
+                }
+                out("\"");
+            }
+        }
+        true
+    }
+
+    /// The [`Decision`] (names from `policy`).
+    pub(crate) fn to_decision(&self, policy: &Policy) -> Decision {
+        let mut challenge = String::new();
+        let has_challenge = self.write_challenge(policy, &mut |piece| challenge.push_str(piece));
+        Decision {
+            allowed: self.allowed,
+            reason: self.reason,
+            rule: self
+                .rule
+                .and_then(|r| policy.rules.get(r))
+                .map(|r| Arc::clone(&r.id)),
+            missing: self
+                .missing
+                .as_ref()
+                .map_or_else(ScopeSet::new, |m| policy.names_of(m)),
+            data: self.data,
+            params: super::pattern::params_map(self.params()),
+            challenge: has_challenge.then_some(challenge),
+        }
     }
 }

@@ -218,7 +218,7 @@ impl Policy {
     }
 
     /// The grant's mask for this policy (translated by name if it came from another policy).
-    pub(super) fn mask_of<'g>(&self, grant: &'g Grant) -> Cow<'g, Bits> {
+    pub(crate) fn mask_of<'g>(&self, grant: &'g Grant) -> Cow<'g, Bits> {
         if grant.policy_id == self.id {
             Cow::Borrowed(&grant.mask)
         } else {

@@ -13,7 +13,7 @@ use core::sync::atomic::{AtomicU64, Ordering};
 pub(crate) mod bits;
 pub(crate) mod bundle;
 mod compile;
-mod decide;
+pub(crate) mod decide;
 pub(crate) mod decision;
 pub(crate) mod document;
 pub(crate) mod explain;

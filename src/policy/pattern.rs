@@ -44,6 +44,8 @@ enum Segment {
 pub struct PathPattern {
     source: Box<str>,
     segments: Vec<Segment>,
+    /// The positions of the `{name}` segments, ordered by name (the order of captured maps).
+    params_by_name: Box<[usize]>,
 }
 
 fn pattern_error(pattern: &str, why: &str) -> Error {
@@ -73,22 +75,32 @@ impl PathPattern {
             while let Some(part) = parts.next() {
                 segments.push(Self::parse_segment(pattern, part, parts.peek().is_none())?);
             }
-            // Repeated parameter names: sorted and compared with their neighbour, O(n log n).
-            let mut names: Vec<&str> = segments
-                .iter()
-                .filter_map(|s| match s {
-                    Segment::Param(name) => Some(name.as_ref()),
-                    _ => None,
-                })
-                .collect();
-            crate::order::sort(&mut names);
-            if names.windows(2).any(|pair| pair.first() == pair.get(1)) {
-                return Err(pattern_error(pattern, "a parameter name is used twice"));
-            }
         }
+        // The parameters by name; a repeated name is refused (neighbours once sorted: O(n log n)).
+        let params: Vec<(&str, usize)> = segments
+            .iter()
+            .enumerate()
+            .filter_map(|(at, s)| match s {
+                Segment::Param(name) => Some((name.as_ref(), at)),
+                _ => None,
+            })
+            .collect();
+        let name = |i: usize| params.get(i).map(|p| p.0);
+        let by_name = crate::order::sorted_indexes(params.len(), &|a, b| name(a).cmp(&name(b)));
+        if by_name.windows(2).any(|pair| match pair {
+            [a, b] => name(*a) == name(*b),
+            _ => false,
+        }) {
+            return Err(pattern_error(pattern, "a parameter name is used twice"));
+        }
+        let params_by_name = by_name
+            .iter()
+            .filter_map(|&i| params.get(i).map(|p| p.1))
+            .collect();
         Ok(PathPattern {
             source: pattern.into(),
             segments,
+            params_by_name,
         })
     }
 
@@ -145,6 +157,40 @@ impl PathPattern {
             .any(|s| matches!(s, Segment::Literal(lit) if lit.contains(c)))
     }
 
+    /// Whether `segments` match. With `fold_case`, literals match ASCII letters in either case.
+    pub(crate) fn matches_segments(&self, segments: &[&str], fold_case: bool) -> bool {
+        let mut rest = segments;
+        for pattern_segment in &self.segments {
+            if *pattern_segment == Segment::Rest {
+                return true;
+            }
+            let Some((first, tail)) = rest.split_first() else {
+                return false;
+            };
+            if let Segment::Literal(lit) = pattern_segment {
+                if !(*first == lit.as_ref() || (fold_case && first.eq_ignore_ascii_case(lit))) {
+                    return false;
+                }
+            }
+            rest = tail;
+        }
+        rest.is_empty()
+    }
+
+    /// The parameters this pattern captures from `segments` (which it
+    /// [matches](Self::matches_segments)), ordered by name.
+    pub(crate) fn params_in<'p, 's>(
+        &'p self,
+        segments: &'p [&'s str],
+    ) -> impl Iterator<Item = (&'p Arc<str>, &'s str)> + 'p {
+        self.params_by_name.iter().filter_map(|&at| {
+            match (self.segments.get(at), segments.get(at)) {
+                (Some(Segment::Param(name)), Some(value)) => Some((name, *value)),
+                _ => None,
+            }
+        })
+    }
+
     /// The parameters captured when `segments` match, or `None` when they do not. With
     /// `fold_case`, literals match ASCII letters in either case.
     pub(crate) fn match_segments(
@@ -152,28 +198,8 @@ impl PathPattern {
         segments: &[&str],
         fold_case: bool,
     ) -> Option<BTreeMap<Arc<str>, String>> {
-        let mut params = BTreeMap::new();
-        let mut rest = segments;
-        for pattern_segment in &self.segments {
-            if *pattern_segment == Segment::Rest {
-                return Some(params);
-            }
-            let (first, tail) = rest.split_first()?;
-            match pattern_segment {
-                Segment::Literal(lit)
-                    if !(*first == lit.as_ref()
-                        || (fold_case && first.eq_ignore_ascii_case(lit))) =>
-                {
-                    return None
-                }
-                Segment::Param(name) => {
-                    params.insert(Arc::clone(name), String::from(*first));
-                }
-                _ => {}
-            }
-            rest = tail;
-        }
-        rest.is_empty().then_some(params)
+        self.matches_segments(segments, fold_case)
+            .then(|| params_map(self.params_in(segments)))
     }
 
     /// Whether this pattern matches every path that `other` matches (with `fold_case`, literals
@@ -215,6 +241,17 @@ impl PathPattern {
         let normalized = super::path::normalize_path(path)?;
         Ok(normalized.with_segments(|segments| self.match_segments(segments, false)))
     }
+}
+
+/// Captured parameters as a map (inserted one by one: collecting would link a sort).
+pub(crate) fn params_map<'p>(
+    params: impl Iterator<Item = (&'p Arc<str>, &'p str)>,
+) -> BTreeMap<Arc<str>, String> {
+    let mut map = BTreeMap::new();
+    for (name, value) in params {
+        map.insert(Arc::clone(name), String::from(value));
+    }
+    map
 }
 
 /// What a trie entry marks: a pattern of rule `rule`, from its `paths` or its `except`.

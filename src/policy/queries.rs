@@ -237,15 +237,6 @@ impl Policy {
         &self.scopes
     }
 
-    /// The index of a declared scope in [`scope_names`](Self::scope_names).
-    #[cfg_attr(
-        not(all(target_arch = "wasm32", target_os = "unknown")),
-        allow(dead_code)
-    )]
-    pub(crate) fn scope_index(&self, name: &str) -> Option<usize> {
-        self.scopes.binary_search_by(|s| s.as_str().cmp(name)).ok()
-    }
-
     /// The rules' ids, in document order (a rule's index is its position here).
     #[cfg_attr(
         not(all(target_arch = "wasm32", target_os = "unknown")),

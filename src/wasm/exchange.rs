@@ -39,7 +39,8 @@ use core::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
 use super::{to_js_error, Shared};
-use crate::{DataRange, Decision, Error, ErrorCode, Policy, Reason};
+use crate::policy::decide::DecisionParts;
+use crate::{DataRange, Error, ErrorCode, Policy, Reason};
 
 /// The bytes the JavaScript writes requests into.
 static INPUT: Shared<RefCell<Vec<u8>>> = Shared(RefCell::new(Vec::new()));
@@ -119,14 +120,13 @@ pub(crate) fn with_input<R>(
     })
 }
 
-/// Writes `decision` (decided by `policy`, by the rule at `rule`) into the output buffer in the
-/// layout of the module documentation; returns the address of its first word.
+/// Writes the decision `parts` (decided by `policy`) into the output buffer in the layout of the
+/// module documentation; returns the address of its first word.
 pub(crate) fn write_decision(
     policy: &Policy,
-    decision: &Decision,
-    rule: Option<usize>,
+    parts: &DecisionParts<'_, '_>,
 ) -> Result<usize, JsValue> {
-    write_output(|words, bytes| push_decision(words, bytes, policy, decision, rule))
+    write_output(|words, bytes| push_decision(words, bytes, policy, parts))
 }
 
 /// Writes an authorization: the granted scopes (the ids of `granted`, a mask under `policy`),
@@ -135,8 +135,7 @@ pub(crate) fn write_decision(
 pub(crate) fn write_authorization(
     policy: &Policy,
     granted: &crate::policy::bits::Bits,
-    decision: &Decision,
-    rule: Option<usize>,
+    parts: &DecisionParts<'_, '_>,
 ) -> Result<usize, JsValue> {
     write_output(|words, bytes| {
         // The count first, then the ids (the buffer is empty here: the count is word 0).
@@ -146,7 +145,7 @@ pub(crate) fn write_authorization(
         if let Some(first) = words.first_mut() {
             *first = count;
         }
-        push_decision(words, bytes, policy, decision, rule);
+        push_decision(words, bytes, policy, parts);
     })
 }
 
@@ -217,41 +216,40 @@ fn write_output(write: impl FnOnce(&mut Vec<u32>, &mut Vec<u8>)) -> Result<usize
     })
 }
 
-/// Appends `decision` to `words` and `bytes` in the layout of the module documentation.
+/// Appends the decision `parts` to `words` and `bytes` in the layout of the module documentation.
 fn push_decision(
     words: &mut Vec<u32>,
     bytes: &mut Vec<u8>,
     policy: &Policy,
-    decision: &Decision,
-    rule: Option<usize>,
+    parts: &DecisionParts<'_, '_>,
 ) {
     let start = words.len();
     let reason = Reason::ALL
         .iter()
-        .position(|r| *r == decision.reason)
+        .position(|r| *r == parts.reason)
         .unwrap_or(0);
-    let data = match decision.data {
+    let data = match parts.data {
         None => 0,
         Some(DataRange::Own) => 1,
         Some(DataRange::All) => 2,
     };
-    words.push(u32::from(decision.allowed) | (word(reason) << 1) | (data << 4));
-    words.push(rule.map_or(0, |r| word(r).saturating_add(1)));
-    words.push(word(decision.missing.len()));
-    words.push(word(decision.params.len()));
+    words.push(u32::from(parts.allowed) | (word(reason) << 1) | (data << 4));
+    words.push(parts.rule.map_or(0, |r| word(r).saturating_add(1)));
+    let missing = parts.missing.as_ref();
+    words.push(word(missing.map_or(0, |mask| mask.ones().count())));
+    words.push(word(parts.params().count()));
     words.push(0); // the bytes' address, known once they are written
-    match &decision.challenge {
-        Some(challenge) => {
-            words.push(word(challenge.len()));
-            bytes.extend_from_slice(challenge.as_bytes());
-        }
-        None => words.push(u32::MAX),
-    }
-    for scope in decision.missing.iter() {
-        // Missing scopes are declared scopes; an undeclared one would be a bug, read as none.
-        words.push(policy.scope_index(scope).map_or(u32::MAX, word));
-    }
-    for (name, value) in &decision.params {
+    let before = bytes.len();
+    let challenged = parts.write_challenge(policy, &mut |piece| {
+        bytes.extend_from_slice(piece.as_bytes())
+    });
+    words.push(if challenged {
+        word(bytes.len() - before)
+    } else {
+        u32::MAX
+    });
+    words.extend(missing.into_iter().flat_map(|mask| mask.ones()).map(word));
+    for (name, value) in parts.params() {
         words.push(word(name.len()));
         words.push(word(value.len()));
         bytes.extend_from_slice(name.as_bytes());

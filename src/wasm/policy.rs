@@ -175,10 +175,14 @@ impl JsPolicy {
         path_len: usize,
         grant: &JsGrant,
     ) -> Result<usize, JsValue> {
-        let (decision, rule) = exchange::with_input(method_len, path_len, |method, path| {
-            self.inner.decide_indexed(method, path, &grant.inner)
-        })?;
-        exchange::write_decision(&self.inner, &decision, rule)
+        exchange::with_input(method_len, path_len, |method, path| {
+            let mut address = Ok(0);
+            let mask = self.inner.mask_of(&grant.inner);
+            self.inner.decide_parts(method, path, &mask, &mut |parts| {
+                address = exchange::write_decision(&self.inner, parts);
+            });
+            address
+        })?
     }
 
     /// Whether `grant` may call the method and path written into the input buffer (the fast

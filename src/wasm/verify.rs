@@ -405,12 +405,15 @@ impl JsPolicy {
             TokenSource::Header
         };
         let mask = self.inner.expanded_mask(verified.token.scopes());
-        let (decision, rule) = exchange::with_input(method_len, target_len, |method, target| {
+        exchange::with_input(method_len, target_len, |method, target| {
             let request = RequestParts::new(method, target);
+            let mut address = Ok(0);
             self.inner
-                .authorize_mask(&request, source, &verified.token, &mask)
+                .authorize_parts(&request, source, &verified.token, &mask, &mut |parts| {
+                    address = exchange::write_authorization(&self.inner, &mask, parts);
+                })
+                .map_err(|e| to_js_error(&e))?;
+            address
         })?
-        .map_err(|e| to_js_error(&e))?;
-        exchange::write_authorization(&self.inner, &mask, &decision, rule)
     }
 }
