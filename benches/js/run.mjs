@@ -267,7 +267,7 @@ for (const a of TOKEN_ALGS) {
   p(`| verify ${a} (scopegate \`Verifier.verify\`; jose \`jwtVerify\`, WebCrypto, awaited) | ${cell(tokens[`verify:scopegate:${a}`], fmtNs)} | ${cell(tokens[`verify:jose:${a}`], fmtNs)} | ${ratio(tokens[`verify:scopegate:${a}`], tokens[`verify:jose:${a}`])} | |`);
 }
 for (const a of TOKEN_ALGS) {
-  p(`| verify ${a}, cached (scopegate \`Verifier\` with \`cacheSize\`, the same token again) | ${cell(tokens[`verify-cached:scopegate:${a}`], fmtNs)} | ${cell(tokens[`verify:jose:${a}`], fmtNs)} | ${ratio(tokens[`verify-cached:scopegate:${a}`], tokens[`verify:jose:${a}`])} | |`);
+  p(`| verify ${a}, cached (scopegate \`Verifier\` with \`cacheSize\`, the same token again as a new string) | ${cell(tokens[`verify-cached:scopegate:${a}`], fmtNs)} | ${cell(tokens[`verify:jose:${a}`], fmtNs)} | ${ratio(tokens[`verify-cached:scopegate:${a}`], tokens[`verify:jose:${a}`])} | |`);
   p(`| ${a}: \`policy.authorize\` through the cache, reading the decision of an allowed request (the edge path; jose: verify alone) | ${cell(tokens[`authorize-cached:scopegate:${a}`], fmtNs)} | ${cell(tokens[`verify:jose:${a}`], fmtNs)} | ${ratio(tokens[`authorize-cached:scopegate:${a}`], tokens[`verify:jose:${a}`])} | |`);
 }
 p(`| HS256: \`policy.authorize\` through the cache, a request refused for lack of scope (missing-scope search and challenge included) | ${cell(tokens['authorize-refused-cached:scopegate:HS256'], fmtNs)} | ${cell(tokens['verify:jose:HS256'], fmtNs)} | ${ratio(tokens['authorize-refused-cached:scopegate:HS256'], tokens['verify:jose:HS256'])} | |`);

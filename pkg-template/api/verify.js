@@ -198,18 +198,20 @@ export class Verifier {
    * `use(handle)` returned: the module's handle is only lent to `use`, synchronously, since
    * another call may evict and free it afterwards.
    */
-  [cachedEntry](token, now, use) {
+  [cachedEntry](token, now, use, key) {
     if (this.#freed) throw argumentError('Verifier.verify: this Verifier was freed (free() or using) and cannot be used');
     if (typeof token !== 'string') throw argumentError(`Verifier.verify: token must be a string, not ${token === null ? 'null' : typeof token}`);
-    const cached = this.#cache.get(token);
-    if (cached === undefined) return undefined;
+    const cacheKey = key ?? tokenKey(token);
+    const cached = this.#cache.get(cacheKey);
+    // The key is a hash: a hit is the same token, compared in full.
+    if (cached === undefined || cached.token !== token) return undefined;
     if (now < cached.until) {
       this.#core.recheck(cached.handle, now);
-      this.#cache.delete(token);
-      this.#cache.set(token, cached);
+      this.#cache.delete(cacheKey);
+      this.#cache.set(cacheKey, cached);
       return { value: cached.value, used: use?.(cached.handle) };
     }
-    this.#cache.delete(token);
+    this.#cache.delete(cacheKey);
     cached.handle.free();
     return undefined;
   }
@@ -218,7 +220,7 @@ export class Verifier {
    * `{ value, used }` for `token`, not in the cache, verified at `now` (and cached when the cache
    * has room); `use` as for [cachedEntry].
    */
-  async [uncachedEntry](token, now, use) {
+  async [uncachedEntry](token, now, use, key) {
     const core = this.#core;
     let pending;
     try {
@@ -239,7 +241,7 @@ export class Verifier {
     }
     let entry;
     try {
-      entry = { handle, value: deepFreeze(readTokenValue(handle.valueAddress())), until: handle.validUntil };
+      entry = { token, handle, value: deepFreeze(readTokenValue(handle.valueAddress())), until: handle.validUntil };
     } catch (error) {
       handle.free();
       throw converted(error, 'Verifier.verify');
@@ -251,17 +253,19 @@ export class Verifier {
         handle.free();
       }
     }
-    // A concurrent call may have cached the same token meanwhile: this entry replaces it.
-    const previous = this.#cache.get(token);
+    // A concurrent call may have cached the same token meanwhile (or, rarely, another token of the
+    // same key): this entry replaces it.
+    const cacheKey = key ?? tokenKey(token);
+    const previous = this.#cache.get(cacheKey);
     if (previous !== undefined) {
-      this.#cache.delete(token);
+      this.#cache.delete(cacheKey);
       previous.handle.free();
     } else if (this.#cache.size >= this.#capacity) {
       const oldest = this.#cache.keys().next().value;
       this.#cache.get(oldest).handle.free();
       this.#cache.delete(oldest);
     }
-    this.#cache.set(token, entry);
+    this.#cache.set(cacheKey, entry);
     return { value: entry.value, used: use?.(handle) };
   }
 
@@ -377,16 +381,31 @@ export class Authorization {
 }
 
 /**
+ * The key `text` is filed under in the caches below: 52 bits of a hash of its UTF-8 bytes,
+ * computed by the module (V8 spends about 1 µs hashing a fresh string of several hundred
+ * characters as a Map key; this costs a fraction). A key is a hint: a hit compares the strings.
+ */
+function textKey(text, label) {
+  try {
+    return engine.tokenKeyInput(writeText(text));
+  } catch (error) {
+    throw converted(error, label);
+  }
+}
+
+const tokenKey = (token) => textKey(token, 'Verifier.verify');
+
+/**
  * The tokens the module found in recent `Authorization` headers of requests without a query: for
  * those, where the token is depends on the header alone, so the module's answer is kept (only
- * successes; at most HEADER_TOKENS, the oldest forgotten first).
+ * successes; at most HEADER_TOKENS, the oldest forgotten first), filed by the header's key.
  */
 const HEADER_TOKENS = 1024;
 const headerTokens = new Map();
 
-function remember(authorization, found) {
+function remember(key, authorization, found) {
   if (headerTokens.size >= HEADER_TOKENS) headerTokens.delete(headerTokens.keys().next().value);
-  headerTokens.set(authorization, found);
+  headerTokens.set(key, { authorization, found });
 }
 
 /**
@@ -403,8 +422,9 @@ async function authorize(method, target, authorization, verifier, options) {
   if (hasAuthorization && typeof authorization !== 'string') throw argumentError(`${label}: authorization must be a string or null`);
   if (!(verifier instanceof Verifier)) throw argumentError(`${label}: verifier must be a Verifier`);
   // Without a query, where the token is depends on the header alone (see headerTokens).
-  const headerOnly = hasAuthorization && !target.includes('?');
-  let found = headerOnly ? headerTokens.get(authorization) : undefined;
+  const headerKey = hasAuthorization && !target.includes('?') ? textKey(authorization, label) : undefined;
+  const known = headerKey === undefined ? undefined : headerTokens.get(headerKey);
+  let found = known !== undefined && known.authorization === authorization ? known.found : undefined;
   if (found === undefined) {
     try {
       writeRequest(target, hasAuthorization ? authorization : '');
@@ -412,7 +432,7 @@ async function authorize(method, target, authorization, verifier, options) {
     } catch (error) {
       throw converted(error, label);
     }
-    if (headerOnly) remember(authorization, found);
+    if (headerKey !== undefined) remember(headerKey, authorization, found);
   }
   // The decision is made while the verified token's handle is lent (see cachedEntry); a cache hit
   // is taken synchronously.
@@ -425,7 +445,7 @@ async function authorize(method, target, authorization, verifier, options) {
     }
   };
   const now = clock(options);
-  const { value, used } = verifier[cachedEntry](found[0], now, decide) ?? (await verifier[uncachedEntry](found[0], now, decide));
+  const { value, used } = verifier[cachedEntry](found[0], now, decide, found[2]) ?? (await verifier[uncachedEntry](found[0], now, decide, found[2]));
   return new Authorization(used.decision, value, used.scopes, found[1], this);
 }
 
