@@ -222,6 +222,18 @@ pub(crate) struct DecodedToken {
     pub(crate) payload: String,
 }
 
+/// The payload of a JWT as JSON text (decoded from base64url, checked as UTF-8; not parsed), for
+/// a token decoded before (a session's), whose claims the bindings hand to `JSON.parse`.
+#[cfg_attr(
+    not(all(target_arch = "wasm32", target_os = "unknown")),
+    allow(dead_code)
+)]
+pub(crate) fn payload_text(token: &str) -> Result<String, Error> {
+    let parts = split_compact(token, token.len())?;
+    String::from_utf8(b64_part(parts.payload, "payload")?)
+        .map_err(|_| Error::new(ErrorCode::MalformedToken, "the token payload is not UTF-8"))
+}
+
 /// [`decode_unverified_with`], keeping the decoded JSON texts.
 pub(crate) fn decode_with_texts(
     token: &str,

@@ -11,7 +11,7 @@ use super::args::{
     string_arg,
 };
 use super::policy::{JsGrant, JsPolicy};
-use super::{nullable_string, to_js_error, to_plain};
+use super::{conversion_error, nullable_string, to_js_error, to_plain};
 use crate::{Policy, Session, SessionOptions, TokenResponse};
 
 /// A signed-in user's token under a policy (JavaScript class `Session`).
@@ -133,13 +133,17 @@ impl JsSession {
             .map_or(JsValue::NULL, |exp| JsValue::from_f64(exp as f64))
     }
 
-    /// The JWT's claims (unverified), or `null` for an opaque token.
+    /// The JWT's claims (unverified), or `null` for an opaque token: `JSON.parse` of the payload
+    /// as the token carries it (checked when the session was made), as `decodeUnverified` gives
+    /// them.
     #[wasm_bindgen(getter)]
     pub fn claims(&self) -> Result<JsValue, JsValue> {
-        match self.inner.token() {
-            Some(token) => to_plain(token.claims()),
-            None => Ok(JsValue::NULL),
+        if self.inner.token().is_none() {
+            return Ok(JsValue::NULL);
         }
+        let payload =
+            crate::token::payload_text(self.inner.access_token()).map_err(|e| to_js_error(&e))?;
+        js_sys::JSON::parse(&payload).map_err(|_| conversion_error())
     }
 
     /// Whether the token has expired (`options.currentDate` fixes the clock).

@@ -7,16 +7,6 @@ use super::args::{decode_options, is_absent, json_text_arg, optional_string_arg,
 use super::{exchange, to_js_error, to_plain};
 use crate::ScopeSet;
 
-/// Writes a verified token into the output buffer (its header and claims written as JSON
-/// again); the address of its first word (`readTokenValue` in the package reads it).
-#[cfg(feature = "verify")]
-pub(crate) fn write_verified_token(token: &crate::Token) -> Result<usize, JsValue> {
-    use super::conversion_error;
-    let header = serde_json::to_string(token.header()).map_err(|_| conversion_error())?;
-    let claims = serde_json::to_string(token.claims()).map_err(|_| conversion_error())?;
-    exchange::write_token(token, &header, &claims)
-}
-
 /// Decodes the JWT written into the input buffer (`len` bytes) **without verifying anything**
 /// (the package's `decodeUnverified(token, options)`): the token goes to the output buffer, its
 /// header and claims as the JSON texts the token carries (the package reads them with
@@ -48,7 +38,7 @@ pub fn parse_token_response(body: JsValue, requested: JsValue) -> Result<JsValue
     struct JsTokenResponse<'a> {
         access_token: &'a str,
         token_type: &'a str,
-        expires_in: Option<f64>,
+        expires_in: Option<u64>,
         refresh_token: Option<&'a str>,
         scopes: ScopeSet,
         scope_in_response: bool,
@@ -56,8 +46,9 @@ pub fn parse_token_response(body: JsValue, requested: JsValue) -> Result<JsValue
     to_plain(&JsTokenResponse {
         access_token: response.access_token(),
         token_type: response.token_type(),
-        // A JavaScript number, like `expires_in` in the response (which may exceed 2^53).
-        expires_in: response.expires_in().map(|seconds| seconds as f64),
+        // Written as the integer it is: `JSON.parse` reads it as it reads the response's own
+        // `expires_in` (rounded above 2^53), and no floating-point writer is linked.
+        expires_in: response.expires_in(),
         refresh_token: response.refresh_token(),
         scopes: response.scopes(requested.as_ref()),
         scope_in_response: response.scope().is_some(),

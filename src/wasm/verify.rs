@@ -12,8 +12,7 @@ use super::args::{
 };
 use super::exchange;
 use super::policy::JsPolicy;
-use super::tokens::write_verified_token;
-use super::{to_js_error, to_plain};
+use super::{conversion_error, to_js_error};
 use crate::http::authorize::find_token;
 use crate::verify::keys::signature_mismatch;
 use crate::verify::Pending;
@@ -123,6 +122,9 @@ pub struct JsPendingSignature {
 #[wasm_bindgen(js_name = VerifiedToken)]
 pub struct JsVerifiedToken {
     token: Token,
+    /// The JSON texts of the token's header and payload, as it carries them.
+    header: String,
+    payload: String,
     verifier: u64,
     valid_until: Option<u64>,
 }
@@ -232,13 +234,19 @@ impl JsVerifierCore {
         if !pending.checked && !signature_valid {
             return Err(to_js_error(&signature_mismatch()));
         }
+        // The texts of the parts, read before `finish` takes the pending check; a payload that is
+        // not UTF-8 JSON is refused by `finish`, with its own error, before they are needed.
+        let texts = json_texts(&pending.pending.signing_input);
         let token = self
             .inner
             .finish(pending.pending, seconds(now))
             .map_err(|e| to_js_error(&e))?;
+        let (header, payload) = texts.ok_or_else(conversion_error)?;
         let valid_until = self.inner.cacheable_until(&token);
         Ok(JsVerifiedToken {
             token,
+            header,
+            payload,
             verifier: self.inner.id(),
             valid_until,
         })
@@ -268,7 +276,15 @@ impl JsVerifierCore {
             .get(index)
             .and_then(|key| key.public_jwk())
         {
-            Some(jwk) => to_plain(&jwk),
+            Some(jwk) => {
+                // Every member is a string: set one by one (no JSON writer for numbers linked).
+                let object = js_sys::Object::new();
+                for (name, value) in &jwk {
+                    let value = JsValue::from_str(value.as_str().unwrap_or_default());
+                    js_sys::Reflect::set(&object, &JsValue::from_str(name), &value)?;
+                }
+                Ok(object.into())
+            }
             None => Ok(JsValue::NULL),
         }
     }
@@ -313,7 +329,7 @@ impl JsVerifiedToken {
     /// the address the package reads it from.
     #[wasm_bindgen(js_name = valueAddress)]
     pub fn value_address(&self) -> Result<usize, JsValue> {
-        write_verified_token(&self.token)
+        exchange::write_token(&self.token, &self.header, &self.payload)
     }
 
     /// Until when (unix seconds, exclusive) a cache may answer for this token: `exp`, or the end
@@ -390,6 +406,19 @@ fn token_key(token: &[u8]) -> u64 {
 #[wasm_bindgen(js_name = tokenKeyInput)]
 pub fn token_key_input(len: usize) -> Result<f64, JsValue> {
     exchange::with_input_bytes(len, |token| token_key(token) as f64)
+}
+
+/// The JSON texts of a token's header and payload, from its signing input (`header.payload`).
+fn json_texts(signing_input: &[u8]) -> Option<(String, String)> {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine;
+    let dot = signing_input.iter().position(|&b| b == b'.')?;
+    let (header, payload) = (signing_input.get(..dot)?, signing_input.get(dot + 1..)?);
+    let text = |part: &[u8]| {
+        let bytes = URL_SAFE_NO_PAD.decode(part).ok()?;
+        String::from_utf8(bytes).ok()
+    };
+    Some((text(header)?, text(payload)?))
 }
 
 /// Where `token` ends the (trimmed) header, as UTF-16 offsets, when everything up to it is ASCII
