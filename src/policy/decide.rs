@@ -5,7 +5,7 @@ use alloc::sync::Arc;
 
 use super::bits::{Bits, RuleSet};
 use super::compile::method_problem;
-use super::decision::{DataRange, Decision, Reason};
+use super::decision::{DataRange, Decision, Reason, INSUFFICIENT_SCOPE};
 use super::document::Effect;
 use super::grant::Grant;
 use super::path::{normalize_path_with, split_plain};
@@ -297,9 +297,7 @@ impl Policy {
             Outcome::Allowed { rule, data } => with_rule(
                 DecisionParts {
                     allowed: true,
-                    reason: Reason::Allowed,
                     data: Some(data),
-                    challenge: Challenge::None,
                     ..refused(Reason::Allowed, Challenge::None)
                 },
                 rule,
@@ -391,9 +389,10 @@ impl DecisionParts<'_, '_> {
             Challenge::InvalidPath => {
                 out(r#"Bearer error="invalid_request", error_description="invalid request path""#)
             }
-            Challenge::InsufficientScope => out(r#"Bearer error="insufficient_scope""#),
+            Challenge::InsufficientScope => out(INSUFFICIENT_SCOPE),
             Challenge::ScopesRequired(required) => {
-                out(r#"Bearer error="insufficient_scope", scope=""#);
+                out(INSUFFICIENT_SCOPE);
+                out(r#", scope=""#);
                 for (i, id) in required.ones().enumerate() {
                     if i > 0 {
                         out(" ");

@@ -83,6 +83,10 @@ impl DataRange {
     }
 }
 
+/// The challenge of a refusal that more scopes may or may not cure (RFC 6750 §3.1); a refusal
+/// for lack of scope adds the scopes that would do.
+pub(crate) const INSUFFICIENT_SCOPE: &str = r#"Bearer error="insufficient_scope""#;
+
 /// The decision for one request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Decision {
@@ -140,10 +144,7 @@ impl Decision {
     /// # Ok::<(), scopegate::Error>(())
     /// ```
     pub fn no_matching_rule() -> Self {
-        Decision::refused(
-            Reason::NoMatchingRule,
-            r#"Bearer error="insufficient_scope""#.into(),
-        )
+        Decision::refused(Reason::NoMatchingRule, INSUFFICIENT_SCOPE.into())
     }
 
     /// A refusal with no rule, for requests that cannot be evaluated.

@@ -78,14 +78,8 @@ pub(crate) fn b64_part(part: &str, what: &str) -> Result<Vec<u8>, Error> {
         .map_err(|_| malformed(format!("the token {what} is not base64url without padding")))
 }
 
-/// Decodes and parses the header: a JSON object without duplicate keys, with a string `alg`,
-/// not a JWE (`enc`).
-#[cfg(feature = "verify")]
-pub(crate) fn parse_header(part: &str) -> Result<Map<String, Value>, Error> {
-    header_from_bytes(&b64_part(part, "header")?)
-}
-
-/// Parses a decoded header (see [`parse_header`]).
+/// Parses a decoded header: a JSON object without duplicate keys, with a string `alg`, not a
+/// JWE (`enc`).
 pub(crate) fn header_from_bytes(bytes: &[u8]) -> Result<Map<String, Value>, Error> {
     let header = parse_object(bytes, "token header")?;
     if header.contains_key("enc") {
@@ -99,13 +93,6 @@ pub(crate) fn header_from_bytes(bytes: &[u8]) -> Result<Map<String, Value>, Erro
         Some(_) => Err(malformed("the header `alg` is not a string")),
         None => Err(malformed("the header has no `alg`")),
     }
-}
-
-/// Decodes and parses the payload: UTF-8 JSON object without duplicate keys.
-#[cfg(feature = "verify")]
-pub(crate) fn parse_payload(part: &str) -> Result<Map<String, Value>, Error> {
-    let bytes = b64_part(part, "payload")?;
-    parse_object(&bytes, "token payload")
 }
 
 /// Parses a JSON object, refusing non-UTF-8 input and duplicate keys at any depth; `what` names

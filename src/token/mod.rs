@@ -20,10 +20,7 @@ mod compact;
 pub(crate) mod response;
 
 use claims::{audience_claim, extract_scopes, numeric_date, string_claim};
-use compact::{b64_part, header_from_bytes};
-#[cfg(feature = "verify")]
-pub(crate) use compact::{parse_header, parse_payload};
-pub(crate) use compact::{parse_object, split_compact};
+pub(crate) use compact::{b64_part, header_from_bytes, parse_object, split_compact};
 
 /// The default maximum token size, in bytes (16 KiB).
 pub const DEFAULT_MAX_TOKEN_SIZE: usize = 16 * 1024;
@@ -245,16 +242,18 @@ pub(crate) fn decode_with_texts(
     let payload_bytes = b64_part(parts.payload, "payload")?;
     let claims = parse_object(&payload_bytes, "token payload")?;
     let token = Token::from_parts(header, claims, options.scope_claim.as_deref())?;
-    // Both parsed as UTF-8 above.
-    match (
-        String::from_utf8(header_bytes),
-        String::from_utf8(payload_bytes),
-    ) {
-        (Ok(header), Ok(payload)) => Ok(DecodedToken {
-            token,
-            header,
-            payload,
-        }),
+    let (header, payload) = json_texts(header_bytes, payload_bytes)?;
+    Ok(DecodedToken {
+        token,
+        header,
+        payload,
+    })
+}
+
+/// The decoded header and payload of a token as text, once both parsed as JSON (so as UTF-8).
+pub(crate) fn json_texts(header: Vec<u8>, payload: Vec<u8>) -> Result<(String, String), Error> {
+    match (String::from_utf8(header), String::from_utf8(payload)) {
+        (Ok(header), Ok(payload)) => Ok((header, payload)),
         _ => Err(Error::new(
             ErrorCode::MalformedToken,
             "the token is not UTF-8",

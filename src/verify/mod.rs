@@ -11,7 +11,9 @@ use base64::Engine;
 use serde_json::{Map, Value};
 
 use crate::error::{Error, ErrorCode};
-use crate::token::{parse_header, parse_payload, split_compact, Token, DEFAULT_MAX_TOKEN_SIZE};
+use crate::token::{
+    b64_part, header_from_bytes, parse_object, split_compact, Token, DEFAULT_MAX_TOKEN_SIZE,
+};
 
 pub(crate) mod algorithm;
 mod backend;
@@ -105,6 +107,8 @@ pub(crate) struct Pending<'t> {
     pub(crate) signing_input: Cow<'t, [u8]>,
     pub(crate) signature: Vec<u8>,
     header: Map<String, Value>,
+    /// The header as decoded (JSON text), for [`Verifier::finish_with_texts`].
+    header_json: Vec<u8>,
     payload: Cow<'t, str>,
 }
 
@@ -121,6 +125,7 @@ impl Pending<'_> {
             signing_input: Cow::Owned(self.signing_input.into_owned()),
             signature: self.signature,
             header: self.header,
+            header_json: self.header_json,
             payload: Cow::Owned(self.payload.into_owned()),
         }
     }
@@ -246,7 +251,8 @@ impl Verifier {
     /// the key's arithmetic (encoding, length, Ed25519 strictness).
     pub(crate) fn begin<'t>(&self, token: &'t str) -> Result<Pending<'t>, Error> {
         let parts = split_compact(token, self.options.max_size)?;
-        let header = parse_header(parts.header)?;
+        let header_json = b64_part(parts.header, "header")?;
+        let header = header_from_bytes(&header_json)?;
         let (alg, key) = self.check_header(&header)?;
         let signature = URL_SAFE_NO_PAD.decode(parts.signature).map_err(|_| {
             Error::new(
@@ -261,6 +267,7 @@ impl Verifier {
             signing_input: Cow::Borrowed(parts.signing_input.as_bytes()),
             signature,
             header,
+            header_json,
             payload: Cow::Borrowed(parts.payload),
         })
     }
@@ -289,6 +296,7 @@ impl Verifier {
             signing_input: Cow::Borrowed(message),
             signature: signature.to_vec(),
             header: Map::new(),
+            header_json: Vec::new(),
             payload: Cow::Borrowed(""),
         })
     }
@@ -318,10 +326,40 @@ impl Verifier {
 
     /// Everything after the signature verified: the claims' types, then their values at `now`.
     pub(crate) fn finish(&self, pending: Pending<'_>, now: u64) -> Result<Token, Error> {
-        let claims = parse_payload(&pending.payload)?;
+        self.finish_parts(pending, now).map(|(token, _, _)| token)
+    }
+
+    /// [`finish`](Self::finish), keeping the JSON texts of the header and payload as decoded
+    /// (the WebAssembly bindings hand them to `JSON.parse`).
+    #[cfg_attr(
+        not(all(target_arch = "wasm32", target_os = "unknown")),
+        allow(dead_code)
+    )]
+    pub(crate) fn finish_with_texts(
+        &self,
+        pending: Pending<'_>,
+        now: u64,
+    ) -> Result<crate::token::DecodedToken, Error> {
+        let (token, header, payload) = self.finish_parts(pending, now)?;
+        let (header, payload) = crate::token::json_texts(header, payload)?;
+        Ok(crate::token::DecodedToken {
+            token,
+            header,
+            payload,
+        })
+    }
+
+    /// The claims read and checked at `now`: the token, with its decoded header and payload.
+    fn finish_parts(
+        &self,
+        pending: Pending<'_>,
+        now: u64,
+    ) -> Result<(Token, Vec<u8>, Vec<u8>), Error> {
+        let payload = b64_part(&pending.payload, "payload")?;
+        let claims = parse_object(&payload, "token payload")?;
         let token = Token::from_parts(pending.header, claims, self.options.scope_claim.as_deref())?;
         self.check_claims(&token, now)?;
-        Ok(token)
+        Ok((token, pending.header_json, payload))
     }
 
     /// Until when (unix seconds, exclusive) a cache may answer for `token` without verifying it

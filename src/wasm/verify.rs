@@ -12,8 +12,9 @@ use super::args::{
 };
 use super::exchange;
 use super::policy::JsPolicy;
-use super::{conversion_error, to_js_error};
+use super::to_js_error;
 use crate::http::authorize::find_token;
+use crate::token::DecodedToken;
 use crate::verify::keys::signature_mismatch;
 use crate::verify::Pending;
 use crate::{
@@ -234,14 +235,14 @@ impl JsVerifierCore {
         if !pending.checked && !signature_valid {
             return Err(to_js_error(&signature_mismatch()));
         }
-        // The texts of the parts, read before `finish` takes the pending check; a payload that is
-        // not UTF-8 JSON is refused by `finish`, with its own error, before they are needed.
-        let texts = json_texts(&pending.pending.signing_input);
-        let token = self
+        let DecodedToken {
+            token,
+            header,
+            payload,
+        } = self
             .inner
-            .finish(pending.pending, seconds(now))
+            .finish_with_texts(pending.pending, seconds(now))
             .map_err(|e| to_js_error(&e))?;
-        let (header, payload) = texts.ok_or_else(conversion_error)?;
         let valid_until = self.inner.cacheable_until(&token);
         Ok(JsVerifiedToken {
             token,
@@ -406,19 +407,6 @@ fn token_key(token: &[u8]) -> u64 {
 #[wasm_bindgen(js_name = tokenKeyInput)]
 pub fn token_key_input(len: usize) -> Result<f64, JsValue> {
     exchange::with_input_bytes(len, |token| token_key(token) as f64)
-}
-
-/// The JSON texts of a token's header and payload, from its signing input (`header.payload`).
-fn json_texts(signing_input: &[u8]) -> Option<(String, String)> {
-    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-    use base64::Engine;
-    let dot = signing_input.iter().position(|&b| b == b'.')?;
-    let (header, payload) = (signing_input.get(..dot)?, signing_input.get(dot + 1..)?);
-    let text = |part: &[u8]| {
-        let bytes = URL_SAFE_NO_PAD.decode(part).ok()?;
-        String::from_utf8(bytes).ok()
-    };
-    Some((text(header)?, text(payload)?))
 }
 
 /// Where `token` ends the (trimmed) header, as UTF-16 offsets, when everything up to it is ASCII
