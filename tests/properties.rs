@@ -317,6 +317,41 @@ impl RefPolicy {
             && matching.iter().any(|r| r.allow && Self::satisfied(r, held))
     }
 
+    /// The scope sets that would allow the request, as `scopes_for` defines them (brute force):
+    /// each matching allow rule's `all_of` with one of its `any_of` (or none), in rule order,
+    /// without the sets whose closure satisfies a matching deny rule, repeats kept once, and
+    /// only the sets no other such set is a strict subset of.
+    fn scopes_for(&self, method: &str, segments: &[&str]) -> Vec<BTreeSet<usize>> {
+        let matching: Vec<&RefRule> = self
+            .rules
+            .iter()
+            .filter(|r| self.matches(r, method, segments))
+            .collect();
+        let mut sets: Vec<BTreeSet<usize>> = Vec::new();
+        for rule in matching.iter().filter(|r| r.allow) {
+            let extras: Vec<Option<usize>> = if rule.any_of.is_empty() {
+                vec![None]
+            } else {
+                rule.any_of.iter().map(|&s| Some(s)).collect()
+            };
+            for extra in extras {
+                let mut set: BTreeSet<usize> = rule.all_of.iter().copied().collect();
+                set.extend(extra);
+                let reach = self.closure(&set);
+                let blocked = matching
+                    .iter()
+                    .any(|r| !r.allow && Self::satisfied(r, &reach));
+                if !blocked && !sets.contains(&set) {
+                    sets.push(set);
+                }
+            }
+        }
+        sets.iter()
+            .filter(|set| !sets.iter().any(|o| o.len() < set.len() && o.is_subset(set)))
+            .cloned()
+            .collect()
+    }
+
     /// The smallest number of scopes whose addition allows the request (brute force).
     fn smallest_addition(
         &self,
@@ -461,6 +496,30 @@ proptest! {
                     prop_assert_eq!(Some(decision.missing.len() as u32), smallest);
                 }
             }
+        }
+    }
+
+    #[test]
+    fn scopes_for_lists_the_minimal_sets_of_the_reference(
+        seed_policy in ref_policy(true),
+        requests in proptest::collection::vec(request(), 1..6),
+    ) {
+        let reference = seed_policy;
+        let policy = Policy::from_json(&reference.to_json()).unwrap();
+        for (method, path, _) in requests {
+            let normalized = normalize_path(&path).unwrap();
+            let segments: Vec<&str> = normalized.segments().collect();
+            let expected: Vec<BTreeSet<&str>> = reference
+                .scopes_for(method, &segments)
+                .iter()
+                .map(|set| set.iter().map(|&i| NAMES[i]).collect())
+                .collect();
+            let sets = policy.scopes_for(method, &path).unwrap();
+            let actual: Vec<BTreeSet<&str>> = sets
+                .iter()
+                .map(|set| set.iter().collect())
+                .collect();
+            prop_assert_eq!(actual, expected, "{} {}", method, path);
         }
     }
 }

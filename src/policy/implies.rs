@@ -204,6 +204,11 @@ impl Reach {
         }
     }
 
+    /// The scopes the last expansion reached, in the order reached.
+    pub(crate) fn reached(&self) -> &[u32] {
+        &self.touched
+    }
+
     /// Whether the last expansion reached `scope`.
     pub(crate) fn holds(&self, scope: usize) -> bool {
         self.bits.get(scope)

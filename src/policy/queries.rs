@@ -54,69 +54,107 @@ impl Sets {
     }
 }
 
-/// The indexes of the sets that hold no other set, in order; repeats are kept once. O(n log n)
-/// to sort, then for each set only the sets indexed under one of its scopes are compared (each
-/// set is indexed under its scope held by the fewest sets).
+/// The indexes of the sets that hold no other set, in order; repeats are kept once (the first).
+/// Each set is filed under its scope held by the fewest sets (a bucket per scope, filled in one
+/// counting pass, no comparison sort); repeats share a bucket and are found by sorting the
+/// buckets of more than one set; then for each set only the buckets of its own scopes are
+/// searched for a smaller set it holds.
 fn minimal_sets(sets: &Sets, width: usize) -> Vec<usize> {
-    // Repeats: the first of each is kept.
-    let order = crate::order::sorted_indexes(sets.len(), &|a, b| {
-        sets.get(a).cmp(sets.get(b)).then(a.cmp(&b))
-    });
+    // The empty set (a rule needing no scope) is held by every other set.
+    if let Some(empty) = (0..sets.len()).find(|&i| sets.get(i).is_empty()) {
+        return vec![empty];
+    }
+    let mut held_by = vec![0u32; width];
+    for i in 0..sets.len() {
+        for &scope in sets.get(i) {
+            if let Some(count) = held_by.get_mut(scope as usize) {
+                *count = count.saturating_add(1);
+            }
+        }
+    }
+    let rarest: Vec<usize> = (0..sets.len())
+        .map(|i| {
+            let key = |s: &u32| (held_by.get(*s as usize).copied().unwrap_or(0), *s);
+            sets.get(i)
+                .iter()
+                .copied()
+                .min_by_key(key)
+                .map_or(0, |s| s as usize)
+        })
+        .collect();
+    // starts[s]..starts[s + 1]: the sets filed under scope s, in index order.
+    let mut starts = vec![0usize; width + 1];
+    for &scope in &rarest {
+        if let Some(count) = starts.get_mut(scope + 1) {
+            *count += 1;
+        }
+    }
+    for s in 1..starts.len() {
+        let before = starts.get(s - 1).copied().unwrap_or(0);
+        if let Some(start) = starts.get_mut(s) {
+            *start += before;
+        }
+    }
+    let mut filed = vec![0usize; sets.len()];
+    let mut next = starts.clone();
+    for (i, &scope) in rarest.iter().enumerate() {
+        if let Some(at) = next.get_mut(scope) {
+            if let Some(slot) = filed.get_mut(*at) {
+                *slot = i;
+            }
+            *at += 1;
+        }
+    }
+    let bucket = |scope: usize| -> (usize, usize) {
+        let start = starts.get(scope).copied().unwrap_or(0);
+        (start, starts.get(scope + 1).copied().unwrap_or(start))
+    };
+    // Repeats: in a bucket sorted by content then index, a set equal to the one before it goes.
     let mut kept = vec![true; sets.len()];
-    for pair in order.windows(2) {
-        if let [a, b] = pair {
-            if sets.get(*a) == sets.get(*b) {
-                if let Some(k) = kept.get_mut(*b) {
-                    *k = false;
+    for scope in 0..width {
+        let (start, end) = bucket(scope);
+        if end - start < 2 {
+            continue;
+        }
+        let members = filed.get(start..end).unwrap_or_default();
+        let order = crate::order::sorted_indexes(members.len(), &|a, b| {
+            let (a, b) = (
+                members.get(a).copied().unwrap_or(0),
+                members.get(b).copied().unwrap_or(0),
+            );
+            sets.get(a).cmp(sets.get(b)).then(a.cmp(&b))
+        });
+        for pair in order.windows(2) {
+            if let [a, b] = pair {
+                let (a, b) = (
+                    members.get(*a).copied().unwrap_or(0),
+                    members.get(*b).copied().unwrap_or(0),
+                );
+                if sets.get(a) == sets.get(b) {
+                    if let Some(k) = kept.get_mut(b) {
+                        *k = false;
+                    }
                 }
             }
         }
     }
-    // The empty set (a rule needing no scope) is held by every other set.
-    if let Some(empty) =
-        (0..sets.len()).find(|&i| kept.get(i) == Some(&true) && sets.get(i).is_empty())
-    {
-        return vec![empty];
-    }
-    let kept_sets = || (0..sets.len()).filter(|&i| kept.get(i) == Some(&true));
-    let mut held_by = vec![0u32; width];
-    for i in kept_sets() {
-        for &scope in sets.get(i) {
-            if let Some(count) = held_by.get_mut(scope as usize) {
-                *count += 1;
-            }
-        }
-    }
-    // Each set under its rarest scope, sorted by that scope for lookups.
-    let mut index: Vec<(u32, usize)> = kept_sets()
-        .filter_map(|i| {
-            let rarest = sets
-                .get(i)
-                .iter()
-                .copied()
-                .min_by_key(|&s| (held_by.get(s as usize).copied().unwrap_or(0), s))?;
-            Some((rarest, i))
-        })
-        .collect();
-    crate::order::sort(&mut index);
     let is_subset = |small: &[u32], large: &[u32]| {
         let mut large = large.iter();
         small.iter().all(|s| large.any(|l| l == s))
     };
-    kept_sets()
+    let kept_at = |i: usize| kept.get(i) == Some(&true);
+    (0..sets.len())
         .filter(|&i| {
+            if !kept_at(i) {
+                return false;
+            }
             let set = sets.get(i);
             !set.iter().any(|&scope| {
-                let start = index.partition_point(|&(key, _)| key < scope);
-                index
-                    .get(start..)
-                    .unwrap_or_default()
-                    .iter()
-                    .take_while(|&&(key, _)| key == scope)
-                    .any(|&(_, j)| {
-                        let other = sets.get(j);
-                        j != i && other.len() < set.len() && is_subset(other, set)
-                    })
+                let (start, end) = bucket(scope as usize);
+                filed.get(start..end).unwrap_or_default().iter().any(|&j| {
+                    let other = sets.get(j);
+                    kept_at(j) && other.len() < set.len() && is_subset(other, set)
+                })
             })
         })
         .collect()
@@ -185,6 +223,15 @@ impl Policy {
                     .is_some_and(|rule| rule.effect == Effect::Deny)
             })
             .collect();
+        // A deny rule that names scopes blocks only a set that reaches one of them: most sets are
+        // cleared by looking their reached scopes up here, without trying each deny rule.
+        let mut deny_named = Bits::with_len(self.width());
+        let mut unconditional = false;
+        for deny in denies.iter().filter_map(|&d| self.rules.get(d)) {
+            let mut named = deny.named().peekable();
+            unconditional |= named.peek().is_none();
+            named.for_each(|s| deny_named.set(s));
+        }
         let mut sets = Sets::default();
         let nothing = Bits::with_len(0);
         let mut reach = Reach::new(self.width());
@@ -195,25 +242,24 @@ impl Policy {
             if rule.effect != Effect::Allow {
                 continue;
             }
-            let choices = rule.any.iter().map(|&s| Some(s));
-            let choices: Vec<Option<u32>> = if rule.any.is_empty() {
-                vec![None]
-            } else {
-                choices.collect()
-            };
-            for extra in choices {
+            let no_choice = rule.any.is_empty().then_some(None);
+            for extra in rule.any.iter().map(|&s| Some(s)).chain(no_choice) {
                 let set = sets.push(&rule.all, extra);
-                if !denies.is_empty() {
-                    let scopes = sets.get(set).iter().map(|&s| s as usize);
-                    reach.expand(&self.implies, &nothing, scopes);
-                    let blocked = denies.iter().any(|&d| {
+                if denies.is_empty() {
+                    continue;
+                }
+                let scopes = sets.get(set).iter().map(|&s| s as usize);
+                reach.expand(&self.implies, &nothing, scopes);
+                let exposed =
+                    unconditional || reach.reached().iter().any(|&s| deny_named.get(s as usize));
+                let blocked = exposed
+                    && denies.iter().any(|&d| {
                         self.rules
                             .get(d)
                             .is_some_and(|deny| deny.satisfied_when(|s| reach.holds(s)))
                     });
-                    if blocked {
-                        sets.pop();
-                    }
+                if blocked {
+                    sets.pop();
                 }
             }
         }

@@ -1,0 +1,14 @@
+import { readFileSync } from 'node:fs';
+const w = JSON.parse(readFileSync('/tmp/bench/wl200.json', 'utf8'));
+const bundle = Buffer.from(w.bundle, 'base64');
+const t0 = performance.now();
+const sg = await import('scopegate/lite');
+const t1 = performance.now();
+const policy = await sg.Policy.fromBundle(bundle);
+const t2 = performance.now();
+const times = [];
+const grants = w.grants.map((g) => { const a = performance.now(); const r = policy.expand(g.scopes); times.push((performance.now() - a).toFixed(2)); return r; });
+const t3 = performance.now();
+const p2 = await sg.Policy.fromBundle(bundle);
+const t4 = performance.now();
+console.log(`import ${(t1-t0).toFixed(2)} fromBundle ${(t2-t1).toFixed(2)} grants ${(t3-t2).toFixed(2)} [${times}] second fromBundle ${(t4-t3).toFixed(2)} bundle bytes ${bundle.length} grants ${w.grants.length}`);

@@ -1,0 +1,11 @@
+import { readFileSync } from 'node:fs';
+import { Policy } from 'scopegate';
+const text = readFileSync('/work/main/benches/policies/wide-3000.json', 'utf8');
+const policy = new Policy(text);
+for (let i = 0; i < 50; i++) policy.scopesFor('GET', '/api/x');
+let t = performance.now();
+for (let i = 0; i < 200; i++) policy.scopesFor('GET', '/api/x');
+console.log('scopesFor ms', ((performance.now() - t) / 200).toFixed(3));
+t = performance.now();
+for (let i = 0; i < 200; i++) policy.scopesForIds('GET', '/api/x');
+console.log('scopesForIds ms', ((performance.now() - t) / 200).toFixed(3));
