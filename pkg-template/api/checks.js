@@ -208,7 +208,10 @@ function call(original, name) {
   }[name];
 }
 
-export const Policy = constructible(
+// The wrappers' local names differ from the module's own (Policy, bearerToken, ...) so that a
+// bundler putting both in one scope (scripts/bundle-entries.mjs) renames neither: the classes and
+// functions keep the names they show in messages, inspection and stack traces.
+const checkedPolicy = constructible(
   engine.Policy,
   'Policy',
   FULL
@@ -225,8 +228,16 @@ export function decodeUnverified(token, options) {
     throw converted(error, 'decodeUnverified');
   }
 }
-export const parseTokenResponse = call(engine.parseTokenResponse, 'parseTokenResponse');
-export const bearerToken = call(engine.bearerToken, 'bearerToken');
-export const parseScopes = call(engine.parseScopes, 'parseScopes');
-export const normalizePath = call(engine.normalizePath, 'normalizePath');
-export const wasmMemoryBytes = call(engine.wasmMemoryBytes, 'wasmMemoryBytes');
+const checkedParseTokenResponse = call(engine.parseTokenResponse, 'parseTokenResponse');
+const checkedBearerToken = call(engine.bearerToken, 'bearerToken');
+const checkedParseScopes = call(engine.parseScopes, 'parseScopes');
+const checkedNormalizePath = call(engine.normalizePath, 'normalizePath');
+const checkedWasmMemoryBytes = call(engine.wasmMemoryBytes, 'wasmMemoryBytes');
+export {
+  checkedPolicy as Policy,
+  checkedParseTokenResponse as parseTokenResponse,
+  checkedBearerToken as bearerToken,
+  checkedParseScopes as parseScopes,
+  checkedNormalizePath as normalizePath,
+  checkedWasmMemoryBytes as wasmMemoryBytes,
+};

@@ -10,7 +10,7 @@ import { ScopegateError } from '../errors.js';
 import { converted, requireReady } from './ready.js';
 import { readAuthorization, readToken, readTokenValue, writeRequest, writeText, written } from './exchange.js';
 
-const { VerifierCore } = engine;
+const { VerifierCore: Core } = engine; // not named VerifierCore here: see checks.js on bundling
 
 /** WebCrypto's names for each JOSE algorithm: how to import the key, how to verify. */
 const RSA_PKCS1 = (hash) => ({ key: { name: 'RSASSA-PKCS1-v1_5', hash }, verify: { name: 'RSASSA-PKCS1-v1_5' } });
@@ -128,7 +128,7 @@ export class Verifier {
       throw argumentError('cacheSize must be a whole number of tokens (0: no cache)');
     }
     try {
-      this.#core = new VerifierCore(keys, options);
+      this.#core = new Core(keys, options);
     } catch (error) {
       throw converted(error, 'new Verifier');
     }
