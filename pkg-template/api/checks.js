@@ -12,7 +12,7 @@ import * as engine from './scopegate.js';
 import { FULL } from './build.js';
 import { ScopegateError } from '../errors.js';
 import { converted, describe, otherBuildMessage, requireReady } from './ready.js';
-import { readDecision, readTokenValue, writeRequest, writeText, written } from './exchange.js';
+import { answered, readDecision, readTokenValue, writeRequest, writeText, written } from './exchange.js';
 
 // The public API only: the module's internal exports (the exchange buffers, VerifierCore, ...)
 // are used by this package's own files.
@@ -87,7 +87,7 @@ function requestCall(key, input, finish) {
       let answer;
       try {
         writeRequest(verb, path);
-        answer = input.call(this, written.method, written.path, grant);
+        answer = answered(input.call(this, written.method, written.path, grant));
       } catch (error) {
         throw converted(error, label);
       }
@@ -148,7 +148,7 @@ for (const className of classNames) {
 if (engine.Policy) {
   const proto = engine.Policy.prototype;
   proto.decide = requestCall('decide', proto.decideInput, readDecision);
-  proto.allows = requestCall('allows', proto.allowsInput, (policy, allowed) => allowed);
+  proto.allows = requestCall('allows', proto.allowsInput, (policy, allowed) => allowed === 1);
 }
 
 // Policy.scopesFor: the sets come from the module as scope ids, named here with the policy's

@@ -17,6 +17,18 @@ let reasons = null;
 let dataRanges = null;
 const EMPTY = 0xffffffff;
 
+/** What the module's hot-path calls answer when they fail: the error waits in takeFailure(). */
+export const FAILED = 0xffffffff;
+
+/**
+ * `answer` (a number from one of the module's hot-path calls), or the module's error thrown when
+ * it is FAILED: a number crosses back without the array a Result return costs.
+ */
+export function answered(answer) {
+  if (answer === FAILED) throw engine.takeFailure();
+  return answer;
+}
+
 /** Byte lengths of the last request written: the method's and the path's. */
 export const written = { method: 0, path: 0 };
 

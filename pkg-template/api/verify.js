@@ -8,7 +8,7 @@
 import * as engine from './scopegate.js';
 import { ScopegateError } from '../errors.js';
 import { converted, requireReady } from './ready.js';
-import { readAuthorization, readToken, readTokenValue, writeRequest, writeText, written } from './exchange.js';
+import { answered, readAuthorization, readToken, readTokenValue, writeRequest, writeText, written } from './exchange.js';
 
 const { VerifierCore: Core } = engine; // not named VerifierCore here: see checks.js on bundling
 
@@ -206,7 +206,7 @@ export class Verifier {
     // The key is a hash: a hit is the same token, compared in full.
     if (cached === undefined || cached.token !== token) return undefined;
     if (now < cached.until) {
-      this.#core.recheck(cached.handle, now);
+      answered(this.#core.recheck(cached.handle, now));
       this.#cache.delete(cacheKey);
       this.#cache.set(cacheKey, cached);
       return { value: cached.value, used: use?.(cached.handle) };
@@ -387,7 +387,9 @@ export class Authorization {
  */
 function textKey(text, label) {
   try {
-    return engine.tokenKeyInput(writeText(text));
+    const key = engine.tokenKeyInput(writeText(text));
+    if (key < 0) throw engine.takeFailure();
+    return key;
   } catch (error) {
     throw converted(error, label);
   }
@@ -428,7 +430,7 @@ async function authorize(method, target, authorization, verifier, options) {
   if (found === undefined) {
     try {
       writeRequest(target, hasAuthorization ? authorization : '');
-      found = readToken(engine.requestTokenInput(written.method, written.path, hasAuthorization), authorization);
+      found = readToken(answered(engine.requestTokenInput(written.method, written.path, hasAuthorization)), authorization);
     } catch (error) {
       throw converted(error, label);
     }
@@ -439,7 +441,7 @@ async function authorize(method, target, authorization, verifier, options) {
   const decide = (handle) => {
     try {
       writeRequest(method, target);
-      return readAuthorization(this, this.authorizeInput(written.method, written.path, found[1] === 'query', handle));
+      return readAuthorization(this, answered(this.authorizeInput(written.method, written.path, found[1] === 'query', handle)));
     } catch (error) {
       throw converted(error, label);
     }

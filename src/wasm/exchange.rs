@@ -56,6 +56,47 @@ struct Output {
     bytes: Vec<u8>,
 }
 
+/// The error of the last hot-path call that answered [`FAILED`], for `takeFailure()`.
+static FAILURE: Shared<RefCell<Option<JsValue>>> = Shared(RefCell::new(None));
+
+/// What a hot-path call (`allowsInput`, `decideInput`, `authorizeInput`) answers when it fails:
+/// never an answer (a boolean is 0 or 1, an output address is below 4 GiB − 64 KiB). A plain
+/// number crosses back without the array a `Result` return needs; the error waits in
+/// [`take_failure`].
+pub(crate) const FAILED: u32 = u32::MAX;
+
+/// `answer` as a number for JavaScript: its value, or [`FAILED`] with the error kept for
+/// [`take_failure`].
+pub(crate) fn answer_or_failed(answer: Result<u32, JsValue>) -> u32 {
+    answer.unwrap_or_else(|error| {
+        FAILURE.with(|slot| {
+            if let Ok(mut slot) = slot.try_borrow_mut() {
+                *slot = Some(error);
+            }
+        });
+        FAILED
+    })
+}
+
+/// The error of the last call that answered [`FAILED`] (the package throws it); `undefined` when
+/// none is waiting.
+#[wasm_bindgen(js_name = takeFailure)]
+pub fn take_failure() -> JsValue {
+    FAILURE
+        .with(|slot| slot.try_borrow_mut().ok().and_then(|mut slot| slot.take()))
+        .unwrap_or(JsValue::UNDEFINED)
+}
+
+/// An output address as an answer (`FAILED` if it does not fit 32 bits, which wasm32 rules out).
+pub(crate) fn address_answer(address: Result<usize, JsValue>) -> u32 {
+    answer_or_failed(address.and_then(|a| {
+        u32::try_from(a)
+            .ok()
+            .filter(|&a| a != FAILED)
+            .ok_or_else(busy)
+    }))
+}
+
 /// Above this, an input buffer is given back once smaller requests follow.
 const LARGE_INPUT: usize = 1 << 20;
 

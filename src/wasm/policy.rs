@@ -168,35 +168,32 @@ impl JsPolicy {
     /// (`method_len` bytes, then `path_len` bytes): the address of the answer in the output
     /// buffer (see [`exchange`](super::exchange)). The package's `decide(method, path, grant)`
     /// checks the arguments, writes them and builds the result object.
+    /// On failure it answers `FAILED` (u32::MAX) and the error waits in `takeFailure()`.
     #[wasm_bindgen(js_name = decideInput)]
-    pub fn decide_input(
-        &self,
-        method_len: usize,
-        path_len: usize,
-        grant: &JsGrant,
-    ) -> Result<usize, JsValue> {
-        exchange::with_input(method_len, path_len, |method, path| {
-            let mut address = Ok(0);
-            let mask = self.inner.mask_of(&grant.inner);
-            self.inner.decide_parts(method, path, &mask, &mut |parts| {
-                address = exchange::write_decision(&self.inner, parts);
-            });
-            address
-        })?
+    pub fn decide_input(&self, method_len: usize, path_len: usize, grant: &JsGrant) -> u32 {
+        exchange::address_answer(
+            exchange::with_input(method_len, path_len, |method, path| {
+                let mut address = Ok(0);
+                let mask = self.inner.mask_of(&grant.inner);
+                self.inner.decide_parts(method, path, &mask, &mut |parts| {
+                    address = exchange::write_decision(&self.inner, parts);
+                });
+                address
+            })
+            .and_then(|address| address),
+        )
     }
 
     /// Whether `grant` may call the method and path written into the input buffer (the fast
     /// path of `decide`; the package's `allows(method, path, grant)`).
+    /// 1 or 0; on failure `FAILED` (u32::MAX), the error waiting in `takeFailure()`.
     #[wasm_bindgen(js_name = allowsInput)]
-    pub fn allows_input(
-        &self,
-        method_len: usize,
-        path_len: usize,
-        grant: &JsGrant,
-    ) -> Result<bool, JsValue> {
-        exchange::with_input(method_len, path_len, |method, path| {
-            self.inner.allows(method, path, &grant.inner)
-        })
+    pub fn allows_input(&self, method_len: usize, path_len: usize, grant: &JsGrant) -> u32 {
+        exchange::answer_or_failed(exchange::with_input(
+            method_len,
+            path_len,
+            |method, path| u32::from(self.inner.allows(method, path, &grant.inner)),
+        ))
     }
 
     /// The rules' ids in document order (the output buffer names rules by index here).

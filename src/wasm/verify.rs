@@ -255,16 +255,17 @@ impl JsVerifierCore {
 
     /// Checks a verified token's time-dependent claims (`exp`, `nbf`, `iat`, maximum age) again
     /// at `now`, for a cache hit: throws as a fresh verification would.
-    pub fn recheck(&self, verified: &JsVerifiedToken, now: f64) -> Result<(), JsValue> {
-        if verified.verifier != self.inner.id() {
-            return Err(to_js_error(&Error::new(
+    /// Answers 0, or `FAILED` (u32::MAX) with the error waiting in `takeFailure()`.
+    pub fn recheck(&self, verified: &JsVerifiedToken, now: f64) -> u32 {
+        let checked = if verified.verifier == self.inner.id() {
+            self.inner.check_claims(&verified.token, seconds(now))
+        } else {
+            Err(Error::new(
                 ErrorCode::InvalidArgument,
                 "this token was verified by another verifier",
-            )));
-        }
-        self.inner
-            .check_claims(&verified.token, seconds(now))
-            .map_err(|e| to_js_error(&e))
+            ))
+        };
+        exchange::answer_or_failed(checked.map(|()| 0).map_err(|e| to_js_error(&e)))
     }
 
     /// The public key at `index` as a JWK for `crypto.subtle.importKey` (`null` for an HMAC
@@ -369,6 +370,18 @@ pub fn request_token_input(
     target_len: usize,
     authorization_len: usize,
     has_authorization: bool,
+) -> u32 {
+    exchange::address_answer(find_token_input(
+        target_len,
+        authorization_len,
+        has_authorization,
+    ))
+}
+
+fn find_token_input(
+    target_len: usize,
+    authorization_len: usize,
+    has_authorization: bool,
 ) -> Result<usize, JsValue> {
     let found = exchange::with_input(target_len, authorization_len, |target, authorization| {
         let mut request = RequestParts::new("GET", target);
@@ -405,8 +418,15 @@ fn token_key(token: &[u8]) -> u64 {
 
 /// The cache key (see [`token_key`]) of the token written into the input buffer (`len` bytes).
 #[wasm_bindgen(js_name = tokenKeyInput)]
-pub fn token_key_input(len: usize) -> Result<f64, JsValue> {
-    exchange::with_input_bytes(len, |token| token_key(token) as f64)
+pub fn token_key_input(len: usize) -> f64 {
+    match exchange::with_input_bytes(len, |token| token_key(token) as f64) {
+        Ok(key) => key,
+        // Keys are not negative: -1 is the failure, the error waiting in `takeFailure()`.
+        Err(error) => {
+            exchange::answer_or_failed(Err(error));
+            -1.0
+        }
+    }
 }
 
 /// Where `token` ends the (trimmed) header, as UTF-16 offsets, when everything up to it is ASCII
@@ -434,14 +454,14 @@ impl JsPolicy {
         target_len: usize,
         from_query: bool,
         verified: &JsVerifiedToken,
-    ) -> Result<usize, JsValue> {
+    ) -> u32 {
         let source = if from_query {
             TokenSource::Query
         } else {
             TokenSource::Header
         };
         let mask = self.inner.expanded_mask(verified.token.scopes());
-        exchange::with_input(method_len, target_len, |method, target| {
+        let address = exchange::with_input(method_len, target_len, |method, target| {
             let request = RequestParts::new(method, target);
             let mut address = Ok(0);
             self.inner
@@ -450,6 +470,7 @@ impl JsPolicy {
                 })
                 .map_err(|e| to_js_error(&e))?;
             address
-        })?
+        });
+        exchange::address_answer(address.and_then(|address| address))
     }
 }

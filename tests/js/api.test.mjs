@@ -146,6 +146,13 @@ test('bad input from JS is a ScopegateError with a code, never a trap', async ()
   }
   // The objects stay usable after every refusal above.
   assert.equal(policy.decideAll([['GET', '/wallets']], grant).length, 1);
+  // The hot paths answer with a number: a request the module cannot read (here, lengths past the
+  // input buffer, which the package never writes) answers FAILED (u32::MAX), with the error kept
+  // for the package to throw, and the next call is unaffected.
+  assert.equal(policy.allowsInput(1 << 30, 0, grant), 0xffffffff);
+  assert.equal(policy.decideInput(0, 1 << 30, grant), 0xffffffff);
+  assert.equal(policy.decide('GET', '/wallets', grant).reason, 'insufficient_scope');
+  assert.equal(policy.allows('GET', '/wallets', policy.expand('read_only')), true);
 });
 
 test('verification uses jose names and an injectable clock', async () => {
