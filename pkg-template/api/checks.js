@@ -223,7 +223,7 @@ export function decodeUnverified(token, options) {
   requireReady('decodeUnverified');
   if (typeof token !== 'string') throw argumentError(`decodeUnverified: token must be a string, not ${describe(token)}`);
   try {
-    return readTokenValue(engine.decodeInput(writeText(token), options));
+    return readTokenValue(answered(engine.decodeInput(writeText(token), options)));
   } catch (error) {
     throw converted(error, 'decodeUnverified');
   }

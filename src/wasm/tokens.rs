@@ -10,10 +10,15 @@ use crate::ScopeSet;
 /// Decodes the JWT written into the input buffer (`len` bytes) **without verifying anything**
 /// (the package's `decodeUnverified(token, options)`): the token goes to the output buffer, its
 /// header and claims as the JSON texts the token carries (the package reads them with
-/// `JSON.parse`); returns the address of its first word.
+/// `JSON.parse`); returns the address of its first word, or `FAILED` (u32::MAX) with the error
+/// waiting in `takeFailure()`.
 #[wasm_bindgen(js_name = decodeInput)]
-pub fn decode_input(len: usize, options: JsValue) -> Result<usize, JsValue> {
-    let options = decode_options(&options)?;
+pub fn decode_input(len: usize, options: JsValue) -> u32 {
+    exchange::address_answer(decoded_address(len, &options))
+}
+
+fn decoded_address(len: usize, options: &JsValue) -> Result<usize, JsValue> {
+    let options = decode_options(options)?;
     let decoded = exchange::with_input(len, 0, |token, _| {
         crate::token::decode_with_texts(token, &options)
     })?
