@@ -59,10 +59,10 @@ struct Output {
 /// The error of the last hot-path call that answered [`FAILED`], for `takeFailure()`.
 static FAILURE: Shared<RefCell<Option<JsValue>>> = Shared(RefCell::new(None));
 
-/// What a hot-path call (`allowsInput`, `decideInput`, `authorizeInput`) answers when it fails:
-/// never an answer (a boolean is 0 or 1, an output address is below 4 GiB − 64 KiB). A plain
-/// number crosses back without the array a `Result` return needs; the error waits in
-/// [`take_failure`].
+/// What a hot-path call (`allowsInput`, `decideInput`, `authorizeInput`, `requestTokenInput`,
+/// `decodeInput`, `recheck`) answers when it fails: never an answer (a boolean is 0 or 1, an
+/// output address is below 4 GiB − 64 KiB). A plain number crosses back without the array a
+/// `Result` return needs; the error waits in [`take_failure`].
 pub(crate) const FAILED: u32 = u32::MAX;
 
 /// `answer` as a number for JavaScript: its value, or [`FAILED`] with the error kept for
@@ -78,13 +78,17 @@ pub(crate) fn answer_or_failed(answer: Result<u32, JsValue>) -> u32 {
     })
 }
 
-/// The error of the last call that answered [`FAILED`] (the package throws it); `undefined` when
-/// none is waiting.
+/// The error of the last call that answered [`FAILED`] (the package throws it).
 #[wasm_bindgen(js_name = takeFailure)]
 pub fn take_failure() -> JsValue {
     FAILURE
         .with(|slot| slot.try_borrow_mut().ok().and_then(|mut slot| slot.take()))
-        .unwrap_or(JsValue::UNDEFINED)
+        .unwrap_or_else(|| {
+            to_js_error(&Error::new(
+                ErrorCode::InvalidArgument,
+                "the module answered FAILED without an error waiting (a call re-entered it)",
+            ))
+        })
 }
 
 /// An output address as an answer (`FAILED` if it does not fit 32 bits, which wasm32 rules out).
@@ -93,7 +97,12 @@ pub(crate) fn address_answer(address: Result<usize, JsValue>) -> u32 {
         u32::try_from(a)
             .ok()
             .filter(|&a| a != FAILED)
-            .ok_or_else(busy)
+            .ok_or_else(|| {
+                to_js_error(&Error::new(
+                    ErrorCode::ResourceExhausted,
+                    "an output address does not fit the 32-bit answer",
+                ))
+            })
     }))
 }
 

@@ -254,8 +254,8 @@ impl JsVerifierCore {
     }
 
     /// Checks a verified token's time-dependent claims (`exp`, `nbf`, `iat`, maximum age) again
-    /// at `now`, for a cache hit: throws as a fresh verification would.
-    /// Answers 0, or `FAILED` (u32::MAX) with the error waiting in `takeFailure()`.
+    /// at `now`, for a cache hit: 0, or `FAILED` (u32::MAX) with the error a fresh verification
+    /// would give waiting in `takeFailure()` (the package throws it).
     pub fn recheck(&self, verified: &JsVerifiedToken, now: f64) -> u32 {
         let checked = if verified.verifier == self.inner.id() {
             self.inner.check_claims(&verified.token, seconds(now))
