@@ -65,15 +65,20 @@ static FAILURE: Shared<RefCell<Option<JsValue>>> = Shared(RefCell::new(None));
 /// `Result` return needs; the error waits in [`take_failure`].
 pub(crate) const FAILED: u32 = u32::MAX;
 
+/// Keeps `error` for [`take_failure`] (a call answering its failure marker).
+pub(crate) fn keep_failure(error: JsValue) {
+    FAILURE.with(|slot| {
+        if let Ok(mut slot) = slot.try_borrow_mut() {
+            *slot = Some(error);
+        }
+    });
+}
+
 /// `answer` as a number for JavaScript: its value, or [`FAILED`] with the error kept for
 /// [`take_failure`].
 pub(crate) fn answer_or_failed(answer: Result<u32, JsValue>) -> u32 {
     answer.unwrap_or_else(|error| {
-        FAILURE.with(|slot| {
-            if let Ok(mut slot) = slot.try_borrow_mut() {
-                *slot = Some(error);
-            }
-        });
+        keep_failure(error);
         FAILED
     })
 }

@@ -423,7 +423,7 @@ pub fn token_key_input(len: usize) -> f64 {
         Ok(key) => key,
         // Keys are not negative: -1 is the failure, the error waiting in `takeFailure()`.
         Err(error) => {
-            exchange::answer_or_failed(Err(error));
+            exchange::keep_failure(error);
             -1.0
         }
     }
