@@ -95,11 +95,7 @@ impl Session {
         options: &SessionOptions,
     ) -> Result<Self, Error> {
         let requested = requested.filter(|r| !r.is_empty());
-        let scopes = match (
-            response.scope(),
-            requested,
-            &policy.document().default_scopes,
-        ) {
+        let scopes = match (response.scope(), requested, policy.default_scopes()) {
             (None, None, DefaultScopes::List(defaults)) => ScopeSet::from_list(defaults)?,
             _ => response.scopes(requested),
         };

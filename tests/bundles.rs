@@ -124,6 +124,10 @@ fn a_bundle_round_trips_byte_for_byte_and_keeps_the_document() {
         for (name, scope) in &policy.document().scopes {
             assert_eq!(loaded.scope(name).unwrap().description, scope.description);
         }
+        // The document is built once, on the first request, and kept; a clone keeps it too.
+        assert!(std::ptr::eq(loaded.document(), loaded.document()));
+        let copy = loaded.clone();
+        assert_eq!(copy.document(), loaded.document());
         // The bundle is smaller than the JSON it came from.
         assert!(
             bytes.len() < text.len(),

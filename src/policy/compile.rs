@@ -10,7 +10,7 @@ use super::document::{DefaultScopes, PolicyDocument, Subject, POLICY_VERSION};
 use super::implies::Implies;
 use super::limits::Limits;
 use super::pattern::{Hit, PathPattern, TrieBuilder};
-use super::{scope_id, CompiledParts, CompiledRule, Methods, Policy};
+use super::{scope_id, CompiledParts, CompiledRule, Methods, Policy, Source};
 use crate::error::{Error, ErrorCode};
 use crate::json::pointer_token;
 use crate::scope::is_scope_token;
@@ -434,7 +434,7 @@ pub(super) fn compile(
         return Err(Error::invalid_policy(problems.0));
     }
     Ok(Policy::assemble(CompiledParts {
-        document,
+        source: Source::Document(document),
         source_sha256,
         scopes,
         implies,

@@ -124,7 +124,7 @@ impl Policy {
             let matches = |p: &PathPattern| p.match_segments(segments, fold_case).is_some();
             self.rules
                 .iter()
-                .zip(&self.document.rules)
+                .zip(&self.document().rules)
                 .map(|(rule, written)| {
                     // `except` patterns live in the trie only; they are read again from the
                     // document (they compiled, so they parse).

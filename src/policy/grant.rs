@@ -159,19 +159,19 @@ impl Policy {
                 let mut unknown = Vec::new();
                 let mask = self.expand_names(names, Some(&mut unknown));
                 let unknown = ScopeSet::from_valid(unknown);
-                if !unknown.is_empty() && self.document.unknown_scopes == UnknownScopes::Reject {
+                if !unknown.is_empty() && self.unknown_scopes() == UnknownScopes::Reject {
                     return Err(Error::new(
                         ErrorCode::InvalidScope,
                         format!(
                             "requested scope \"{unknown}\" is not defined by policy {:?}",
-                            self.document.name
+                            self.name()
                         ),
                     ));
                 }
                 dropped = unknown;
                 mask
             }
-            None => match &self.document.default_scopes {
+            None => match self.default_scopes() {
                 DefaultScopes::All => allowed_mask.clone(),
                 DefaultScopes::List(list) => {
                     let defaults = ScopeSet::from_list(list)?;

@@ -27,7 +27,9 @@ mod queries;
 mod reader;
 
 use bits::Bits;
-use document::{Effect, PolicyDocument, RuleDefinition, ScopeDefinition};
+use document::{
+    DefaultScopes, Effect, PolicyDocument, RuleDefinition, ScopeDefinition, UnknownScopes,
+};
 use implies::Implies;
 use limits::Limits;
 use path::PathMatching;
@@ -50,7 +52,7 @@ use crate::error::Error;
 #[derive(Debug, Clone)]
 pub struct Policy {
     id: u64,
-    document: PolicyDocument,
+    source: Source,
     /// Scope names in sorted order (a scope's bit is its index here).
     scopes: Vec<String>,
     /// What each scope implies (expanded on demand, never stored per scope).
@@ -71,10 +73,21 @@ pub struct Policy {
     source_sha256: [u8; 32],
 }
 
+/// Where a policy's document comes from.
+#[derive(Debug, Clone)]
+enum Source {
+    /// The document the policy was compiled from.
+    Document(PolicyDocument),
+    /// A bundle: what the compiled policy does not hold (names, descriptions, `except` texts,
+    /// the grant rules), the document built from them and the policy on first request, so that
+    /// loading a bundle does not pay for it.
+    Bundle(Box<bundle::BundleDocument>),
+}
+
 /// A compiled policy's own parts, from a document ([`compile`]) or a bundle ([`bundle`]);
 /// [`Policy::assemble`] derives the rest.
 struct CompiledParts {
-    document: PolicyDocument,
+    source: Source,
     source_sha256: [u8; 32],
     scopes: Vec<String>,
     implies: Implies,
@@ -100,7 +113,7 @@ impl Policy {
             .is_ok();
         Policy {
             id: NEXT_POLICY_ID.fetch_add(1, Ordering::Relaxed),
-            document: parts.document,
+            source: parts.source,
             source_sha256: parts.source_sha256,
             scopes: parts.scopes,
             implies: parts.implies,
@@ -211,22 +224,44 @@ impl Policy {
     /// sorted, repeats removed, `["*"]` for any method), without `$schema` (and without
     /// descriptions when the bundle was written without them).
     pub fn document(&self) -> &PolicyDocument {
-        &self.document
+        match &self.source {
+            Source::Document(document) => document,
+            Source::Bundle(bundled) => bundled.document(self),
+        }
     }
 
     /// The policy's name.
     pub fn name(&self) -> &str {
-        &self.document.name
+        match &self.source {
+            Source::Document(document) => &document.name,
+            Source::Bundle(bundled) => &bundled.name,
+        }
+    }
+
+    /// What a client gets when it requests no scope.
+    pub(crate) fn default_scopes(&self) -> &DefaultScopes {
+        match &self.source {
+            Source::Document(document) => &document.default_scopes,
+            Source::Bundle(bundled) => &bundled.default_scopes,
+        }
+    }
+
+    /// What happens to requested scopes the policy does not define.
+    pub(crate) fn unknown_scopes(&self) -> UnknownScopes {
+        match &self.source {
+            Source::Document(document) => document.unknown_scopes,
+            Source::Bundle(bundled) => bundled.unknown_scopes,
+        }
     }
 
     /// The definition of a scope.
     pub fn scope(&self, name: &str) -> Option<&ScopeDefinition> {
-        self.document.scopes.get(name)
+        self.document().scopes.get(name)
     }
 
     /// The rule with this id.
     pub fn rule(&self, id: &str) -> Option<&RuleDefinition> {
-        self.document.rules.iter().find(|r| r.id == id)
+        self.document().rules.iter().find(|r| r.id == id)
     }
 
     /// How this policy reads and matches request paths.

@@ -167,7 +167,7 @@ impl Policy {
         let mask = self.mask_of(grant);
         self.rules
             .iter()
-            .zip(&self.document.rules)
+            .zip(&self.document().rules)
             .filter(|(rule, _)| rule.effect == Effect::Allow && rule.satisfied_by(&mask))
             .map(|(_, definition)| definition)
             .collect()
