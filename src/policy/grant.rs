@@ -217,6 +217,16 @@ impl Policy {
         self.expand_names(scopes, None)
     }
 
+    /// This policy's id (new for every policy), to file what was computed for it.
+    #[cfg(feature = "verify")]
+    #[cfg_attr(
+        not(all(target_arch = "wasm32", target_os = "unknown")),
+        allow(dead_code)
+    )]
+    pub(crate) fn id(&self) -> u64 {
+        self.id
+    }
+
     /// The grant's mask for this policy (translated by name if it came from another policy).
     pub(crate) fn mask_of<'g>(&self, grant: &'g Grant) -> Cow<'g, Bits> {
         if grant.policy_id == self.id {

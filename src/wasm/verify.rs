@@ -14,12 +14,15 @@ use super::exchange;
 use super::policy::JsPolicy;
 use super::to_js_error;
 use crate::http::authorize::find_token;
+use crate::policy::bits::Bits;
 use crate::token::DecodedToken;
 use crate::verify::keys::signature_mismatch;
 use crate::verify::Pending;
 use crate::{
-    Algorithm, Error, ErrorCode, KeySet, RequestParts, Token, TokenSource, Verifier, VerifyOptions,
+    Algorithm, Error, ErrorCode, KeySet, Policy, RequestParts, Token, TokenSource, Verifier,
+    VerifyOptions,
 };
+use core::cell::RefCell;
 
 /// The ways to give keys; exactly one of them.
 const KEY_FORMS: [&str; 4] = ["secret", "pem", "jwk", "jwks"];
@@ -128,6 +131,9 @@ pub struct JsVerifiedToken {
     payload: String,
     verifier: u64,
     valid_until: Option<u64>,
+    /// The grant mask of the token's scopes under the policy whose id it is filed with: made by
+    /// the first `authorize` with that policy, so a cache hit looks up no scope name.
+    mask: RefCell<Option<(u64, Bits)>>,
 }
 
 #[wasm_bindgen(js_class = VerifierCore)]
@@ -250,6 +256,7 @@ impl JsVerifierCore {
             payload,
             verifier: self.inner.id(),
             valid_until,
+            mask: RefCell::new(None),
         })
     }
 
@@ -460,17 +467,35 @@ impl JsPolicy {
         } else {
             TokenSource::Header
         };
-        let mask = self.inner.expanded_mask(verified.token.scopes());
-        let address = exchange::with_input(method_len, target_len, |method, target| {
-            let request = RequestParts::new(method, target);
-            let mut address = Ok(0);
-            self.inner
-                .authorize_parts(&request, source, &verified.token, &mask, &mut |parts| {
-                    address = exchange::write_authorization(&self.inner, &mask, parts);
-                })
-                .map_err(|e| to_js_error(&e))?;
-            address
+        let address = verified.with_mask(&self.inner, |mask| {
+            exchange::with_input(method_len, target_len, |method, target| {
+                let request = RequestParts::new(method, target);
+                let mut address = Ok(0);
+                self.inner
+                    .authorize_parts(&request, source, &verified.token, mask, &mut |parts| {
+                        address = exchange::write_authorization(&self.inner, mask, parts);
+                    })
+                    .map_err(|e| to_js_error(&e))?;
+                address
+            })
         });
         exchange::address_answer(address.and_then(|address| address))
+    }
+}
+
+impl JsVerifiedToken {
+    /// Calls `f` with the grant mask of the token's scopes under `policy`, kept from an earlier
+    /// call with the same policy or made (and kept) now.
+    fn with_mask<R>(&self, policy: &Policy, f: impl FnOnce(&Bits) -> R) -> R {
+        if let Ok(mut kept) = self.mask.try_borrow_mut() {
+            let id = policy.id();
+            if !matches!(&*kept, Some((for_policy, _)) if *for_policy == id) {
+                *kept = Some((id, policy.expanded_mask(self.token.scopes())));
+            }
+            if let Some((_, mask)) = kept.as_ref() {
+                return f(mask);
+            }
+        }
+        f(&policy.expanded_mask(self.token.scopes()))
     }
 }
