@@ -219,10 +219,11 @@ impl Policy {
         compile::compile(document, limits, sha256(&source))
     }
 
-    /// The document this policy was compiled from. A policy loaded from a bundle rebuilds an
-    /// equivalent document: its lists as the compiled policy holds them (methods and `all_of`
-    /// sorted, repeats removed, `["*"]` for any method), without `$schema` (and without
-    /// descriptions when the bundle was written without them).
+    /// The document this policy was compiled from. A policy loaded from a bundle builds an
+    /// equivalent document on the first call (loading does not pay for it) and keeps it: its
+    /// lists as the compiled policy holds them (methods and `all_of` sorted, repeats removed,
+    /// `["*"]` for any method), without `$schema` (and without descriptions when the bundle was
+    /// written without them).
     pub fn document(&self) -> &PolicyDocument {
         match &self.source {
             Source::Document(document) => document,
