@@ -159,17 +159,15 @@ export function readAuthorization(policy, address) {
 }
 
 /**
- * The bearer token found by requestTokenInput (answer at `address`): `[token, source, key]`, the
- * token sliced from `authorization` when it is there as written, else decoded from the output
- * bytes; `key` is its cache key (a 52-bit number).
+ * The bearer token found by requestTokenInput (answer at `address`): `[token, source]`, the token
+ * sliced from `authorization` when it is there as written, else decoded from the output bytes.
  */
 export function readToken(address, authorization) {
   if (bytes.byteLength === 0) refreshViews();
   const i = address >>> 2;
   const source = words[i] === 1 ? 'query' : 'header';
-  const key = words[i + 4] + words[i + 5] * 0x100000000;
-  const token = words[i + 1] === 1 ? authorization.slice(words[i + 2], words[i + 3]) : text(words[i + 6], words[i + 7]);
-  return [token, source, key];
+  const token = words[i + 1] === 1 ? authorization.slice(words[i + 2], words[i + 3]) : text(words[i + 4], words[i + 5]);
+  return [token, source];
 }
 
 /**

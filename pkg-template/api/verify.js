@@ -3,8 +3,9 @@
 // claims, and verifies HMAC signatures; RSA, ECDSA and EdDSA signatures are verified here by the
 // platform's WebCrypto, on exactly the signing input and signature the module extracted, with the
 // key it validated (imported once into a CryptoKey and kept). The verified-token cache lives here
-// too: a hit re-checks the time-dependent claims in the module and returns the object converted
-// when the token was first verified (frozen, so every hit may share it).
+// too: a hit inside the time window the module computed for the token (from `nbf`/`iat` to
+// `exp`/maximum age) returns the object converted when the token was first verified (frozen, so
+// every hit may share it); outside it, the module checks the claims again.
 import * as engine from './scopegate.js';
 import { ScopegateError } from '../errors.js';
 import { converted, requireReady } from './ready.js';
@@ -192,8 +193,9 @@ export class Verifier {
   }
 
   /**
-   * `{ value, used }` for `token` when it is in the cache and still valid at `now` (rechecked by
-   * the module), synchronously, so that a hit costs no promise; `undefined` otherwise (an expired
+   * `{ value, used }` for `token` when it is in the cache and still valid at `now` (between the
+   * entry's `from` and `until`, both computed by the module; before `from`, the module checks the
+   * claims again and throws what a fresh verification would), synchronously, so that a hit costs no promise; `undefined` otherwise (an expired
    * entry is dropped): then [uncachedEntry] verifies it. `value` is the frozen token, `used` what
    * `use(handle)` returned: the module's handle is only lent to `use`, synchronously, since
    * another call may evict and free it afterwards.
@@ -201,12 +203,13 @@ export class Verifier {
   [cachedEntry](token, now, use, key) {
     if (this.#freed) throw argumentError('Verifier.verify: this Verifier was freed (free() or using) and cannot be used');
     if (typeof token !== 'string') throw argumentError(`Verifier.verify: token must be a string, not ${token === null ? 'null' : typeof token}`);
-    const cacheKey = key ?? tokenKey(token);
+    const cacheKey = key ?? textKey(token);
     const cached = this.#cache.get(cacheKey);
     // The key is a hash: a hit is the same token, compared in full.
     if (cached === undefined || cached.token !== token) return undefined;
     if (now < cached.until) {
-      answered(this.#core.recheck(cached.handle, now));
+      // Before `from` (the clock went back), the module gives the error a fresh verification would.
+      if (now < cached.from) answered(this.#core.recheck(cached.handle, now));
       this.#cache.delete(cacheKey);
       this.#cache.set(cacheKey, cached);
       return { value: cached.value, used: use?.(cached.handle) };
@@ -241,7 +244,7 @@ export class Verifier {
     }
     let entry;
     try {
-      entry = { token, handle, value: deepFreeze(readTokenValue(handle.valueAddress())), until: handle.validUntil };
+      entry = { token, handle, value: deepFreeze(readTokenValue(handle.valueAddress())), from: handle.validFrom, until: handle.validUntil };
     } catch (error) {
       handle.free();
       throw converted(error, 'Verifier.verify');
@@ -255,7 +258,7 @@ export class Verifier {
     }
     // A concurrent call may have cached the same token meanwhile (or, rarely, another token of the
     // same key): this entry replaces it.
-    const cacheKey = key ?? tokenKey(token);
+    const cacheKey = key ?? textKey(token);
     const previous = this.#cache.get(cacheKey);
     if (previous !== undefined) {
       this.#cache.delete(cacheKey);
@@ -381,21 +384,25 @@ export class Authorization {
 }
 
 /**
- * The key `text` is filed under in the caches below: 52 bits of a hash of its UTF-8 bytes,
- * computed by the module (V8 spends about 1 µs hashing a fresh string of several hundred
- * characters as a Map key; this costs a fraction). A key is a hint: a hit compares the strings.
+ * The key `text` is filed under in the caches below: 52 bits of a hash of its length and of its
+ * last 48 UTF-16 code units (a token's signature; all of a shorter text). V8 spends about 1 µs
+ * hashing a fresh string of several hundred characters as a Map key, and copying it into the
+ * module to hash it there costs more than this does. A key is a hint: a hit compares the strings,
+ * so texts that share a key only share a slot.
  */
-function textKey(text, label) {
-  try {
-    const key = engine.tokenKeyInput(writeText(text));
-    if (key < 0) throw engine.takeFailure();
-    return key;
-  } catch (error) {
-    throw converted(error, label);
+function textKey(text) {
+  const n = text.length;
+  let a = n ^ 0x9e3779b9;
+  let b = n + 0x85ebca6b;
+  for (let i = n > 48 ? n - 48 : 0; i < n; i += 1) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
   }
+  b ^= b >>> 15;
+  return (a >>> 0) + (b & 0xfffff) * 0x100000000;
 }
 
-const tokenKey = (token) => textKey(token, 'Verifier.verify');
 
 /**
  * The tokens the module found in recent `Authorization` headers of requests without a query: for
@@ -424,13 +431,14 @@ async function authorize(method, target, authorization, verifier, options) {
   if (hasAuthorization && typeof authorization !== 'string') throw argumentError(`${label}: authorization must be a string or null`);
   if (!(verifier instanceof Verifier)) throw argumentError(`${label}: verifier must be a Verifier`);
   // Without a query, where the token is depends on the header alone (see headerTokens).
-  const headerKey = hasAuthorization && !target.includes('?') ? textKey(authorization, label) : undefined;
+  const headerKey = hasAuthorization && !target.includes('?') ? textKey(authorization) : undefined;
   const known = headerKey === undefined ? undefined : headerTokens.get(headerKey);
   let found = known !== undefined && known.authorization === authorization ? known.found : undefined;
   if (found === undefined) {
     try {
       writeRequest(target, hasAuthorization ? authorization : '');
       found = readToken(answered(engine.requestTokenInput(written.method, written.path, hasAuthorization)), authorization);
+      found.push(textKey(found[0]));
     } catch (error) {
       throw converted(error, label);
     }

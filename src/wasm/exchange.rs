@@ -175,20 +175,6 @@ pub(crate) fn with_input<R>(
     })
 }
 
-/// Runs `f` on the first `len` bytes of the input buffer (any bytes: not checked as UTF-8).
-#[cfg(feature = "verify")]
-pub(crate) fn with_input_bytes<R>(len: usize, f: impl FnOnce(&[u8]) -> R) -> Result<R, JsValue> {
-    INPUT.with(|input| {
-        let input = input.try_borrow().map_err(|_| busy())?;
-        input.get(..len).map(f).ok_or_else(|| {
-            to_js_error(&Error::new(
-                ErrorCode::InvalidArgument,
-                "the token does not fit the input buffer",
-            ))
-        })
-    })
-}
-
 /// Writes the decision `parts` (decided by `policy`) into the output buffer in the layout of the
 /// module documentation; returns the address of its first word.
 pub(crate) fn write_decision(

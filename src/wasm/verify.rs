@@ -131,6 +131,8 @@ pub struct JsVerifiedToken {
     payload: String,
     verifier: u64,
     valid_until: Option<u64>,
+    /// From when (unix seconds) the time-dependent claims pass (see `validFrom`).
+    valid_from: u64,
     /// The grant mask of the token's scopes under the policy whose id it is filed with: made by
     /// the first `authorize` with that policy, so a cache hit looks up no scope name.
     mask: RefCell<Option<(u64, Bits)>>,
@@ -250,12 +252,14 @@ impl JsVerifierCore {
             .finish_with_texts(pending.pending, seconds(now))
             .map_err(|e| to_js_error(&e))?;
         let valid_until = self.inner.cacheable_until(&token);
+        let valid_from = self.inner.valid_from(&token);
         Ok(JsVerifiedToken {
             token,
             header,
             payload,
             verifier: self.inner.id(),
             valid_until,
+            valid_from,
             mask: RefCell::new(None),
         })
     }
@@ -347,6 +351,14 @@ impl JsVerifiedToken {
     pub fn valid_until(&self) -> f64 {
         self.valid_until.map_or(-1.0, |until| until as f64)
     }
+
+    /// From when (unix seconds, inclusive) the token's `nbf` and `iat` pass the verifier's checks
+    /// (0 without either): a cache hit at a time in `[validFrom, validUntil)` answers as `recheck`
+    /// would without calling it; before `validFrom`, `recheck` gives the error.
+    #[wasm_bindgen(getter, js_name = validFrom)]
+    pub fn valid_from(&self) -> f64 {
+        self.valid_from as f64
+    }
 }
 
 /// A unix time in seconds from JavaScript (finite and non-negative: the package reads it from a
@@ -370,8 +382,7 @@ pub fn clock_seconds(options: JsValue) -> Result<f64, JsValue> {
 /// input buffer. Throws `token_missing` when there is none, `invalid_request` for a malformed
 /// one. Writes into the output buffer: the source (0 header, 1 query), then where the token is:
 /// `[1, start, end]` when it is `authorization.slice(start, end)` in JavaScript (an ASCII header:
-/// no copy), else `[0, 0, 0]` and the token's bytes; then the token's cache key (see
-/// [`token_key`]) as its low 32 bits and its high 20 bits.
+/// no copy), else `[0, 0, 0]` and the token's bytes.
 #[wasm_bindgen(js_name = requestTokenInput)]
 pub fn request_token_input(
     target_len: usize,
@@ -405,34 +416,9 @@ fn find_token_input(
     })?
     .map_err(|e| to_js_error(&e))?;
     let source = u32::from(found.0.source() == TokenSource::Query);
-    let token = found.0.token().as_bytes();
-    let key = token_key(token);
-    // The key in two words (truncation intended: its low 32 bits, then the high 20).
-    let (low, high) = ((key & 0xffff_ffff) as u32, (key >> 32) as u32);
     match found.1 {
-        Some((start, end)) => exchange::write_words(&[source, 1, start, end, low, high], &[]),
-        None => exchange::write_words(&[source, 0, 0, 0, low, high], token),
-    }
-}
-
-/// The key the package's verified-token cache files `token` under: 52 bits of its foldhash (a
-/// JavaScript number). Hashing here costs a fraction of what V8 spends hashing a fresh string of
-/// several hundred characters; a key is only a hint, since a cache hit also compares the tokens.
-fn token_key(token: &[u8]) -> u64 {
-    use core::hash::BuildHasher;
-    foldhash::fast::FixedState::with_seed(0x5c09_e6a7_e000_0001).hash_one(token) >> 12
-}
-
-/// The cache key (see [`token_key`]) of the token written into the input buffer (`len` bytes).
-#[wasm_bindgen(js_name = tokenKeyInput)]
-pub fn token_key_input(len: usize) -> f64 {
-    match exchange::with_input_bytes(len, |token| token_key(token) as f64) {
-        Ok(key) => key,
-        // Keys are not negative: -1 is the failure, the error waiting in `takeFailure()`.
-        Err(error) => {
-            exchange::keep_failure(error);
-            -1.0
-        }
+        Some((start, end)) => exchange::write_words(&[source, 1, start, end], &[]),
+        None => exchange::write_words(&[source, 0, 0, 0], found.0.token().as_bytes()),
     }
 }
 

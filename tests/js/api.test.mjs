@@ -322,6 +322,22 @@ test('WebCrypto verifies RSA and EdDSA; the cache shares frozen tokens, expires 
   assert.deepEqual(results.map((r) => r.subject), ['u-1', 'u-2', 'u-3', 'u-1', 'u-2', 'u-3']);
   assert.deepEqual(results.map((r) => [r.decision.allowed, r.decision.data]), [[true, 'own'], [true, 'all'], [true, 'own'], [true, 'own'], [true, 'all'], [true, 'own']]);
   for (const r of results) r.free();
+  // Between nbf/iat and exp a hit answers from the entry; when the clock goes back before them the
+  // hit is refused as a fresh verification would refuse it, and the entry stays.
+  const notBefore = keys.rs256({ sub: 'u-4', nbf: 1100, exp: 2000 });
+  const issued = keys.rs256({ sub: 'u-5', iat: 1300, exp: 2000 });
+  const early = await verifier.verify(notBefore, at(1100));
+  assert.equal(await verifier.verify(notBefore, at(1999)), early);
+  await assert.rejects(verifier.verify(notBefore, at(1099)), (e) => e.code === 'token_not_yet_valid');
+  assert.equal(await verifier.verify(notBefore, at(1100)), early, 'the entry stays');
+  const fresh = await verifier.verify(issued, at(1300));
+  await assert.rejects(verifier.verify(issued, at(1299)), (e) => e.code === 'claim_invalid' && e.claim === 'iat');
+  assert.equal(await verifier.verify(issued, at(1300)), fresh);
+  const leeway = new scopegate.Verifier({ pem: keys.rsaPem }, { algorithms: ['RS256'], cacheSize: 2, clockTolerance: 10 });
+  const tolerated = await leeway.verify(notBefore, at(1090));
+  assert.equal(await leeway.verify(notBefore, at(1095)), tolerated);
+  await assert.rejects(leeway.verify(notBefore, at(1089)), (e) => e.code === 'token_not_yet_valid');
+  leeway.free();
   verifier.clearCache();
   assert.equal(verifier.cachedTokens, 0);
   const before = scopegate.wasmMemoryBytes();
