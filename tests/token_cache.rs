@@ -126,3 +126,52 @@ fn a_hit_answers_as_a_fresh_verification_when_the_clock_goes_back() {
     assert!(cache.verify_at(&verifier, &jwt, NOW + 20).is_ok());
     assert_eq!(cache.len(), 1);
 }
+
+#[test]
+fn every_hit_answers_as_a_fresh_verification_around_nbf_iat_and_the_tolerance() {
+    // Tokens with nbf and iat before, at or after each other; verifiers with and without a clock
+    // tolerance and a maximum age; each token cached once, then asked at every second around
+    // its window: the cache answers as a fresh verification would.
+    let times = [None, Some(NOW - 5), Some(NOW), Some(NOW + 7)];
+    for leeway in [0, 3, 30] {
+        for max_age in [None, Some(40)] {
+            let mut options = VerifyOptions::new([Algorithm::HS256]);
+            options.clock_tolerance = leeway;
+            options.max_token_age = max_age;
+            let verifier = Verifier::new(KeySet::hmac_secret(SECRET).unwrap(), options).unwrap();
+            for nbf in times {
+                for iat in times {
+                    let mut claims = json!({"sub": "u", "exp": NOW + 60});
+                    if let Some(nbf) = nbf {
+                        claims["nbf"] = json!(nbf);
+                    }
+                    match iat {
+                        Some(iat) => claims["iat"] = json!(iat),
+                        None if max_age.is_some() => continue, // refused at every time
+                        None => {}
+                    }
+                    let jwt = common::mint(SECRET, &json!({"alg": "HS256"}), &claims);
+                    let mut cache = TokenCache::new(4);
+                    // Cached at the first second it is valid: every earlier second is a hit
+                    // before the window, which must be refused as a fresh verification is.
+                    let first = (NOW - 60..NOW + 60)
+                        .find(|&at| cache.verify_at(&verifier, &jwt, at).is_ok())
+                        .expect("the token is valid at some time");
+                    assert_eq!(cache.len(), 1);
+                    for at in NOW - 60..NOW + 60 {
+                        let fresh = verifier.verify_at(&jwt, at);
+                        let cached = cache.verify_at(&verifier, &jwt, at);
+                        assert_eq!(
+                            cached.as_ref().map_err(|e| e.code()),
+                            fresh.as_ref().map_err(|e| e.code()),
+                            "nbf {nbf:?} iat {iat:?} leeway {leeway} max_age {max_age:?} at {at} (cached at {first})"
+                        );
+                        if let (Ok(cached), Ok(fresh)) = (cached, fresh) {
+                            assert_eq!(cached, fresh);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -17,9 +17,11 @@ pub const DEFAULT_TOKEN_CACHE_SIZE: usize = 1024;
 ///
 /// An entry is answered only for the verifier that verified it and only while the token is still
 /// valid: never at or past its `exp`, nor past `iat + max_token_age` when the verifier sets a
-/// maximum age. A hit gives exactly the answer a fresh verification would: the claims that depend
-/// on the time (`exp`, `nbf`, `iat`, maximum age) are checked again at `now` on every hit. Tokens without `exp` are verified every time. A failed verification is never
-/// cached. At most `capacity` tokens are held; the least recently used one is evicted first.
+/// maximum age. A hit gives exactly the answer a fresh verification would: an entry records the
+/// window in which every claim check passes (from `nbf` and `iat`, less the clock tolerance, to
+/// `exp` or the end of the maximum age), and a hit before that window (the clock went back) checks
+/// the claims again at `now`. Tokens without `exp` are verified every time. A failed verification
+/// is never cached. At most `capacity` tokens are held; the least recently used one is evicted first.
 ///
 /// ```
 /// use scopegate::{KeySet, TokenCache, Verifier, VerifyOptions, Algorithm};
@@ -45,6 +47,8 @@ pub struct TokenCache {
 #[derive(Debug)]
 struct Entry {
     verifier: u64,
+    /// From when (inclusive) to when (exclusive) every claim check passes without being rerun.
+    valid_from: u64,
     valid_until: u64,
     token: Token,
 }
@@ -87,10 +91,12 @@ impl TokenCache {
     ) -> Result<Token, Error> {
         if let Some(entry) = self.entries.get(token) {
             if entry.verifier == verifier.id() && now < entry.valid_until {
-                // The signature and the token's form do not change; the time-dependent claims
-                // (`exp`, `nbf`, `iat`, maximum age) are checked again, so a hit answers exactly
-                // as a fresh verification would, even when the clock went back.
-                verifier.check_claims(&entry.token, now)?;
+                // The signature and the token's form do not change, and inside the window every
+                // claim check passes. Before it (the clock went back past `nbf` or `iat`) the
+                // claims are checked again, so a hit answers exactly as a fresh verification.
+                if now < entry.valid_from {
+                    verifier.check_claims(&entry.token, now)?;
+                }
                 return Ok(entry.token.clone());
             }
             self.entries.pop(token);
@@ -102,6 +108,7 @@ impl TokenCache {
                     token.to_string(),
                     Entry {
                         verifier: verifier.id(),
+                        valid_from: verifier.valid_from(&verified),
                         valid_until,
                         token: verified.clone(),
                     },

@@ -378,10 +378,6 @@ impl Verifier {
     /// From when (unix seconds, inclusive) `token`'s `nbf` and `iat` pass [`Self::check_claims`]'s
     /// time checks, with the clock tolerance; 0 when it has neither. Between this and
     /// [`Self::cacheable_until`], every claim check passes for a token that passed them once.
-    #[cfg_attr(
-        not(all(target_arch = "wasm32", target_os = "unknown")),
-        allow(dead_code)
-    )]
     pub(crate) fn valid_from(&self, token: &Token) -> u64 {
         let leeway = self.options.clock_tolerance;
         let not_before = token.not_before().unwrap_or(0);
