@@ -708,10 +708,11 @@ fn build(payload: Payload, limits: &Limits) -> Result<Policy, Error> {
                 Methods::Named(ids.into_boxed_slice())
             }
         };
-        let mut paths = Vec::with_capacity(rule.paths.len());
-        for source in rule.paths.iter().chain(&rule.except) {
-            let pattern = PathPattern::parse(source)
-                .map_err(|e| invalid(format!("rule {:?}: {}", rule.id, e.message())))?;
+        // The `paths` are kept (parsed from the bundle's own strings, not copied); the `except`
+        // patterns are only checked: the trie and the rule texts hold them.
+        let mut checked = |parsed: Result<PathPattern, Error>| {
+            let pattern =
+                parsed.map_err(|e| invalid(format!("rule {:?}: {}", rule.id, e.message())))?;
             within(
                 "path pattern segments",
                 pattern.segment_count(),
@@ -719,9 +720,14 @@ fn build(payload: Payload, limits: &Limits) -> Result<Policy, Error> {
                 "max_segments_per_pattern",
             )?;
             segments = segments.saturating_add(pattern.segment_count());
-            if paths.len() < rule.paths.len() {
-                paths.push(pattern);
-            }
+            Ok::<_, Error>(pattern)
+        };
+        let mut paths = Vec::with_capacity(rule.paths.len());
+        for source in rule.paths {
+            paths.push(checked(PathPattern::parse_owned(source.into_boxed_str()))?);
+        }
+        for source in &rule.except {
+            checked(PathPattern::parse(source))?;
         }
         rule_texts.push((rule.description, rule.except));
         rules.push(CompiledRule {

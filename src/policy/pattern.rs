@@ -3,13 +3,16 @@
 use crate::prelude::*;
 use alloc::collections::BTreeMap;
 use alloc::sync::Arc;
+use core::ops::Range;
 
 use crate::error::{Error, ErrorCode};
 
 /// One segment of a [`PathPattern`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Segment {
-    Literal(Box<str>),
+    /// A literal segment: where it is in the pattern's source (no copy of its own).
+    Literal(Range<usize>),
+    /// A `{name}` segment; the name is shared with every decision's parameters.
     Param(Arc<str>),
     Any,
     Rest,
@@ -65,46 +68,76 @@ pub(crate) fn is_param_name(name: &str) -> bool {
 impl PathPattern {
     /// Parses a pattern, refusing anything malformed with [`ErrorCode::InvalidPattern`].
     pub fn parse(pattern: &str) -> Result<Self, Error> {
+        Self::parse_owned(pattern.into())
+    }
+
+    /// [`parse`](Self::parse), keeping `pattern` as the source instead of copying it.
+    pub(crate) fn parse_owned(pattern: Box<str>) -> Result<Self, Error> {
         let Some(rest) = pattern.strip_prefix('/') else {
-            return Err(pattern_error(pattern, "a pattern must start with '/'"));
+            return Err(pattern_error(&pattern, "a pattern must start with '/'"));
         };
         let mut segments = Vec::new();
+        let mut params = 0usize;
         if !rest.is_empty() {
             segments.reserve_exact(rest.bytes().filter(|&b| b == b'/').count() + 1);
+            let mut start = 1; // after the leading '/'
             let mut parts = rest.split('/').peekable();
             while let Some(part) = parts.next() {
-                segments.push(Self::parse_segment(pattern, part, parts.peek().is_none())?);
+                let end = start + part.len();
+                let segment =
+                    Self::parse_segment(&pattern, part, start..end, parts.peek().is_none())?;
+                params += usize::from(matches!(segment, Segment::Param(_)));
+                segments.push(segment);
+                start = end + 1;
             }
         }
-        // The parameters by name; a repeated name is refused (neighbours once sorted: O(n log n)).
-        let params: Vec<(&str, usize)> = segments
-            .iter()
-            .enumerate()
-            .filter_map(|(at, s)| match s {
-                Segment::Param(name) => Some((name.as_ref(), at)),
+        // The parameters' positions by name; a repeated name is refused (neighbours once sorted).
+        let mut positions = Vec::with_capacity(params);
+        positions.extend(
+            segments
+                .iter()
+                .enumerate()
+                .filter_map(|(at, s)| matches!(s, Segment::Param(_)).then_some(at)),
+        );
+        if positions.len() > 1 {
+            let name = |i: usize| match positions.get(i).and_then(|&at| segments.get(at)) {
+                Some(Segment::Param(name)) => Some(name.as_ref()),
                 _ => None,
-            })
-            .collect();
-        let name = |i: usize| params.get(i).map(|p| p.0);
-        let by_name = crate::order::sorted_indexes(params.len(), &|a, b| name(a).cmp(&name(b)));
-        if by_name.windows(2).any(|pair| match pair {
-            [a, b] => name(*a) == name(*b),
-            _ => false,
-        }) {
-            return Err(pattern_error(pattern, "a parameter name is used twice"));
+            };
+            let by_name =
+                crate::order::sorted_indexes(positions.len(), &|a, b| name(a).cmp(&name(b)));
+            if by_name.windows(2).any(|pair| match pair {
+                [a, b] => name(*a) == name(*b),
+                _ => false,
+            }) {
+                return Err(pattern_error(&pattern, "a parameter name is used twice"));
+            }
+            positions = by_name
+                .iter()
+                .filter_map(|&i| positions.get(i).copied())
+                .collect();
         }
-        let params_by_name = by_name
-            .iter()
-            .filter_map(|&i| params.get(i).map(|p| p.1))
-            .collect();
         Ok(PathPattern {
-            source: pattern.into(),
+            source: pattern,
             segments,
-            params_by_name,
+            params_by_name: positions.into_boxed_slice(),
         })
     }
 
-    fn parse_segment(pattern: &str, seg: &str, is_last: bool) -> Result<Segment, Error> {
+    /// The text of `segment` when it is a literal.
+    fn literal(&self, segment: &Segment) -> Option<&str> {
+        match segment {
+            Segment::Literal(range) => self.source.get(range.clone()),
+            _ => None,
+        }
+    }
+
+    fn parse_segment(
+        pattern: &str,
+        seg: &str,
+        at: Range<usize>,
+        is_last: bool,
+    ) -> Result<Segment, Error> {
         match seg {
             "" => Err(pattern_error(
                 pattern,
@@ -134,7 +167,7 @@ impl PathPattern {
                         pattern,
                         &format!("character {c:?} is not allowed in a literal segment"),
                     )),
-                    None => Ok(Segment::Literal(seg.into())),
+                    None => Ok(Segment::Literal(at)),
                 }
             }
         }
@@ -154,7 +187,7 @@ impl PathPattern {
     pub(crate) fn has_literal_char(&self, c: char) -> bool {
         self.segments
             .iter()
-            .any(|s| matches!(s, Segment::Literal(lit) if lit.contains(c)))
+            .any(|s| self.literal(s).is_some_and(|lit| lit.contains(c)))
     }
 
     /// Whether `segments` match. With `fold_case`, literals match ASCII letters in either case.
@@ -167,8 +200,8 @@ impl PathPattern {
             let Some((first, tail)) = rest.split_first() else {
                 return false;
             };
-            if let Segment::Literal(lit) = pattern_segment {
-                if !(*first == lit.as_ref() || (fold_case && first.eq_ignore_ascii_case(lit))) {
+            if let Some(lit) = self.literal(pattern_segment) {
+                if !(*first == lit || (fold_case && first.eq_ignore_ascii_case(lit))) {
                     return false;
                 }
             }
@@ -222,8 +255,11 @@ impl PathPattern {
             let covered = match (mine, theirs.next()) {
                 (_, None | Some(Segment::Rest)) => false,
                 (Segment::Param(_) | Segment::Any, Some(_)) => true,
-                (Segment::Literal(a), Some(Segment::Literal(b))) => {
-                    a == b || (fold_case && a.eq_ignore_ascii_case(b))
+                (Segment::Literal(_), Some(b @ Segment::Literal(_))) => {
+                    match (self.literal(mine), other.literal(b)) {
+                        (Some(a), Some(b)) => a == b || (fold_case && a.eq_ignore_ascii_case(b)),
+                        _ => false,
+                    }
                 }
                 (Segment::Literal(_), Some(_)) => false,
                 (Segment::Rest, Some(_)) => true,
@@ -343,24 +379,34 @@ impl TrieBuilder {
         }
     }
 
-    fn child(&mut self, node: u32, segment: &Segment) -> u32 {
+    /// The child of `node` for a segment: the literal's (`Some`), or the one for `{param}`, `*`
+    /// and `**` (`None`); made when missing.
+    fn child(&mut self, node: u32, literal: Option<&str>) -> u32 {
         let next = u32::try_from(self.nodes.len()).unwrap_or(u32::MAX);
         let fold_case = self.fold_case;
         let Some(current) = self.nodes.get_mut(node as usize) else {
             return 0;
         };
-        let slot = match segment {
-            Segment::Literal(lit) => {
-                let key: Box<str> = if fold_case {
-                    lit.to_ascii_lowercase().into()
+        let child = match literal {
+            Some(lit) => {
+                let lowered;
+                let key = if fold_case && lit.bytes().any(|b| b.is_ascii_uppercase()) {
+                    lowered = lit.to_ascii_lowercase();
+                    lowered.as_str()
                 } else {
-                    lit.clone()
+                    lit
                 };
-                current.literals.entry(key).or_insert(next)
+                // Looked up before a key is allocated: most segments are shared prefixes.
+                match current.literals.get(key) {
+                    Some(&child) => child,
+                    None => {
+                        current.literals.insert(key.into(), next);
+                        next
+                    }
+                }
             }
-            Segment::Param(_) | Segment::Any | Segment::Rest => current.one.get_or_insert(next),
+            None => *current.one.get_or_insert(next),
         };
-        let child = *slot;
         if child == next {
             self.nodes.push(BuildNode::default());
         }
@@ -377,7 +423,7 @@ impl TrieBuilder {
                 }
                 return;
             }
-            node = self.child(node, segment);
+            node = self.child(node, pattern.literal(segment));
         }
         if let Some(n) = self.nodes.get_mut(node as usize) {
             n.end.push(hit);
