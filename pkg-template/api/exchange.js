@@ -32,16 +32,34 @@ export function answered(answer) {
 /** Byte lengths of the last request written: the method's and the path's. */
 export const written = { method: 0, path: 0 };
 
+/** Views of the input buffer from byte k on, for the k a method's length leaves (k < 16). */
+let tails = new Array(16).fill(null);
+
 function refreshViews() {
   memory ??= engine.wasmMemory();
   bytes = new Uint8Array(memory.buffer);
   words = new Uint32Array(memory.buffer);
+  tails = new Array(16).fill(null);
 }
 
-/** Writes `text` at `at` (short ASCII directly, the rest with encodeInto); the bytes written. */
+/** The input buffer from `at` on: a view kept until the memory or the buffer changes. */
+function tail(at) {
+  const k = at - input;
+  const kept = k < 16 ? tails[k] : null;
+  if (kept !== null) return kept;
+  const view = bytes.subarray(at, input + capacity);
+  if (k < 16) tails[k] = view;
+  return view;
+}
+
+/**
+ * Writes `text` at `at`; the bytes written. Up to 24 ASCII characters are written here; anything
+ * longer (or not ASCII) by encodeInto into a kept view: a call to encodeInto costs about what
+ * writing 24 characters one by one does, and making a view for it as much again (Node 20).
+ */
 function put(text, at) {
   const n = text.length;
-  if (n > 32) return encoder.encodeInto(text, bytes.subarray(at, input + capacity)).written;
+  if (n > 24) return encoder.encodeInto(text, tail(at)).written;
   for (let i = 0; i < n; i += 1) {
     const c = text.charCodeAt(i);
     if (c > 0x7f) {
