@@ -315,20 +315,35 @@ impl LiteralKey {
     }
 }
 
+/// The first eight bytes of `text`, big-endian, zero-padded: comparing two prefixes orders the
+/// texts as their first eight bytes do.
+#[inline]
 fn prefix_of(text: &str) -> u64 {
-    let mut bytes = [0u8; 8];
-    for (slot, byte) in bytes.iter_mut().zip(text.bytes()) {
-        *slot = byte;
+    let bytes = text.as_bytes();
+    if let Some(first) = bytes.first_chunk::<8>() {
+        return u64::from_be_bytes(*first);
     }
-    u64::from_be_bytes(bytes)
+    let mut prefix = 0u64;
+    for (at, &byte) in bytes.iter().enumerate() {
+        prefix |= u64::from(byte) << (56 - 8 * at);
+    }
+    prefix
 }
 
+/// Where `segment` is among `literals` (sorted by [`LiteralKey`]).
+#[inline]
 fn find_literal(literals: &[(LiteralKey, u32)], segment: &str) -> Result<usize, usize> {
     let prefix = prefix_of(segment);
     literals.binary_search_by(|(key, _)| {
-        key.prefix
-            .cmp(&prefix)
-            .then_with(|| key.text.as_ref().cmp(segment))
+        key.prefix.cmp(&prefix).then_with(|| {
+            // Equal prefixes of two texts of at most eight bytes: one is the start of the other
+            // (the padding is zeros), so the shorter comes first, as `str::cmp` has it.
+            if key.text.len() <= 8 && segment.len() <= 8 {
+                key.text.len().cmp(&segment.len())
+            } else {
+                key.text.as_ref().cmp(segment)
+            }
+        })
     })
 }
 
@@ -498,6 +513,63 @@ impl Trie {
                     _ => overflow.push(branch),
                 }
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn literal_lookup_agrees_with_comparing_the_texts() {
+        let words = [
+            "",
+            "a",
+            "ab",
+            "ab\0",
+            "abc",
+            "abcdefg",
+            "abcdefgh",
+            "abcdefgh\0",
+            "abcdefghi",
+            "abcdefgi",
+            "b",
+            "v1",
+            "v10",
+            "wallets",
+            "wallets2",
+            "wallets-old",
+            "\u{e9}t\u{e9}",
+            "zzzzzzzzzzzz",
+        ];
+        let mut literals: Vec<(LiteralKey, u32)> = words
+            .iter()
+            .filter(|w| !w.is_empty())
+            .zip(0..)
+            .map(|(w, i)| (LiteralKey::new((*w).into()), i))
+            .collect();
+        literals.sort_by(|a, b| a.0.cmp(&b.0));
+        for probe in words {
+            let found = find_literal(&literals, probe)
+                .ok()
+                .and_then(|at| literals.get(at))
+                .map(|(key, _)| key.text.as_ref());
+            let expected = literals
+                .iter()
+                .find(|(key, _)| key.text.as_ref() == probe)
+                .map(|(key, _)| key.text.as_ref());
+            assert_eq!(found, expected, "{probe:?}");
+            assert_eq!(
+                prefix_of(probe).cmp(&prefix_of("abcdefgh")),
+                probe
+                    .as_bytes()
+                    .iter()
+                    .chain([0; 8].iter())
+                    .take(8)
+                    .cmp(b"abcdefgh".iter()),
+                "{probe:?}"
+            );
         }
     }
 }
