@@ -276,7 +276,7 @@ p(`## Native vs WebAssembly: the banking decision table`);
 p();
 p(`The 45 cases of \`tests/tables/banking.decisions.json\`, each decided once per loop: natively (criterion, ` +
   `\`cargo bench --bench decide -- table/\`) and through the npm package in Node. The difference is the boundary: ` +
-  `strings copied in, the result object built out, and size-optimized WebAssembly.`);
+  `strings copied in, the result object built out, and compiled WebAssembly instead of native code.`);
 p();
 p(`| per decision | native Rust | Node (npm package) | ratio |`);
 p(`|---|---|---|---|`);
@@ -400,15 +400,15 @@ if (missed.decisions)
     `benches/RESULTS.md). A call with nothing to match, \`allows('GET', '/', grant)\`, already costs ` +
     `${fmtNs(med(lat('scopegate-call', 200)))} against ${fmtNs(med(lat('scopegate-has', 200)))} for \`grant.has(scope)\`: ` +
     `so the crossing itself is now cheap (strings go through one reused buffer, decisions come back as numbers read from ` +
-    `wasm memory); what remains is the engine running several times slower as size-optimized wasm (opt-level "z") than natively, ` +
+    `wasm memory); what remains is the engine running two to three times slower as wasm (the full build: opt-level 2, little inlining) than natively, ` +
     `and for \`decide\` the strings of its result (rule, missing scopes, params, challenge) decoded into JS. ` +
     `CASL's bare \`can\` (a Map lookup, no path) shows what a pure-JS call costs on this machine.`);
 if (missed.verify)
   p(`- uncached verification: both tools have the same WebCrypto verify the signature; the rest is scopegate's token parsing and ` +
-    `claim checks in size-optimized wasm (the \`decodeUnverified\` row) against jose's JSON.parse.`);
+    `claim checks in wasm (the \`decodeUnverified\` row) against jose's JSON.parse.`);
 if (missed.tokens)
   p(`- decoding and the edge path: the token's header and claims are parsed in Rust (strict JSON: duplicate keys refused at any depth, ` +
-    `RFC 6749 scopes), which takes ~2.4 µs natively and several times that as size-optimized wasm, against jose's native JSON.parse. ` +
+    `RFC 6749 scopes), which takes ~2.4 µs natively and several times that as wasm, against jose's native JSON.parse. ` +
     `\`authorize\` through the cache adds, per request, the bearer token's lookup, the grant's scopes computed from the token's ` +
     `(as scope ids: the \`Grant\` object is made only when read) and the decision.`);
 if (missed.cold)
