@@ -195,10 +195,11 @@ export class Verifier {
   /**
    * `{ value, used }` for `token` when it is in the cache and still valid at `now` (between the
    * entry's `from` and `until`, both computed by the module; before `from`, the module checks the
-   * claims again and throws what a fresh verification would), synchronously, so that a hit costs no promise; `undefined` otherwise (an expired
-   * entry is dropped): then [uncachedEntry] verifies it. `value` is the frozen token, `used` what
-   * `use(handle)` returned: the module's handle is only lent to `use`, synchronously, since
-   * another call may evict and free it afterwards.
+   * claims again and throws what a fresh verification would), synchronously, so that a hit costs
+   * no promise; `undefined` otherwise (an expired entry is dropped): then [uncachedEntry]
+   * verifies it. `value` is the frozen token, `used` what `use(handle)` returned: the module's
+   * handle is only lent to `use`, synchronously, since another call may evict and free it
+   * afterwards.
    */
   [cachedEntry](token, now, use, key) {
     if (this.#freed) throw argumentError('Verifier.verify: this Verifier was freed (free() or using) and cannot be used');
@@ -402,7 +403,6 @@ function textKey(text) {
   b ^= b >>> 15;
   return (a >>> 0) + (b & 0xfffff) * 0x100000000;
 }
-
 
 /**
  * The tokens the module found in recent `Authorization` headers of requests without a query: for

@@ -21,7 +21,8 @@ pub const DEFAULT_TOKEN_CACHE_SIZE: usize = 1024;
 /// window in which every claim check passes (from `nbf` and `iat`, less the clock tolerance, to
 /// `exp` or the end of the maximum age), and a hit before that window (the clock went back) checks
 /// the claims again at `now`. Tokens without `exp` are verified every time. A failed verification
-/// is never cached. At most `capacity` tokens are held; the least recently used one is evicted first.
+/// is never cached. At most `capacity` tokens are held; the least recently used one is evicted
+/// first.
 ///
 /// ```
 /// use scopegate::{KeySet, TokenCache, Verifier, VerifyOptions, Algorithm};
