@@ -228,8 +228,8 @@ impl PolicyDocument {
     }
 
     /// Like [`from_json`](Self::from_json), from an already parsed JSON value.
-    pub fn from_value(value: Value) -> Result<Self, Error> {
-        read_document(&value)
+    pub fn from_value(mut value: Value) -> Result<Self, Error> {
+        read_document(&mut value)
     }
 
     /// The document as pretty-printed JSON.

@@ -16,7 +16,7 @@ use crate::json::{type_name, At};
 
 /// Reads `value` as a policy document: the document, or an [`ErrorCode::InvalidPolicy`] error
 /// with every structural problem.
-pub(crate) fn read_document(value: &Value) -> Result<PolicyDocument, Error> {
+pub(crate) fn read_document(value: &mut Value) -> Result<PolicyDocument, Error> {
     let mut reader = DocumentReader {
         problems: Vec::new(),
     };
@@ -82,13 +82,16 @@ impl DocumentReader {
     /// Checks an object's field names; returns its fields when it is an object.
     fn object<'v>(
         &mut self,
-        value: &'v Value,
+        value: &'v mut Value,
         at: &At,
         known: &[&str],
         required: &[&str],
-    ) -> Option<&'v Map<String, Value>> {
-        let Value::Object(map) = value else {
+    ) -> Option<&'v mut Map<String, Value>> {
+        if !value.is_object() {
             return self.wrong_type(at, "an object", value);
+        }
+        let Value::Object(map) = value else {
+            return None;
         };
         for key in map.keys() {
             if !known.contains(&key.as_str()) {
@@ -108,21 +111,22 @@ impl DocumentReader {
         Some(map)
     }
 
-    fn string(&mut self, value: &Value, at: &At) -> Option<String> {
+    fn string(&mut self, value: &mut Value, at: &At) -> Option<String> {
         match value {
-            Value::String(s) => Some(s.clone()),
+            // Taken out of the parsed value, which is dropped after reading (no copy).
+            Value::String(s) => Some(core::mem::take(s)),
             other => self.wrong_type(at, "a string", other),
         }
     }
 
-    fn boolean(&mut self, value: &Value, at: &At) -> Option<bool> {
+    fn boolean(&mut self, value: &mut Value, at: &At) -> Option<bool> {
         match value {
             Value::Bool(b) => Some(*b),
             other => self.wrong_type(at, "a boolean", other),
         }
     }
 
-    fn string_list(&mut self, value: &Value, at: &At) -> Option<Vec<String>> {
+    fn string_list(&mut self, value: &mut Value, at: &At) -> Option<Vec<String>> {
         self.array(value, at, "an array of strings", Self::string)
     }
 
@@ -130,16 +134,19 @@ impl DocumentReader {
     /// (each problem is recorded).
     fn array<T>(
         &mut self,
-        value: &Value,
+        value: &mut Value,
         at: &At,
         expected: &str,
-        read: fn(&mut Self, &Value, &At) -> Option<T>,
+        read: fn(&mut Self, &mut Value, &At) -> Option<T>,
     ) -> Option<Vec<T>> {
-        let Value::Array(items) = value else {
+        if !value.is_array() {
             return self.wrong_type(at, expected, value);
+        }
+        let Value::Array(items) = value else {
+            return None;
         };
         let mut list = Vec::with_capacity(items.len());
-        for (i, item) in items.iter().enumerate() {
+        for (i, item) in items.iter_mut().enumerate() {
             list.extend(read(self, item, &At::Index(at, i)));
         }
         (list.len() == items.len()).then_some(list)
@@ -148,16 +155,19 @@ impl DocumentReader {
     /// An object of named entries read one by one, like [`array`](Self::array).
     fn named<T>(
         &mut self,
-        value: &Value,
+        value: &mut Value,
         at: &At,
         expected: &str,
-        read: fn(&mut Self, &Value, &At) -> Option<T>,
+        read: fn(&mut Self, &mut Value, &At) -> Option<T>,
     ) -> Option<BTreeMap<String, T>> {
-        let Value::Object(map) = value else {
+        if !value.is_object() {
             return self.wrong_type(at, expected, value);
+        }
+        let Value::Object(map) = value else {
+            return None;
         };
         let mut entries = BTreeMap::new();
-        for (name, entry) in map {
+        for (name, entry) in map.iter_mut() {
             if let Some(read) = read(self, entry, &At::Key(at, name)) {
                 entries.insert(name.clone(), read);
             }
@@ -190,7 +200,7 @@ impl DocumentReader {
         version
     }
 
-    fn document(&mut self, value: &Value) -> Option<PolicyDocument> {
+    fn document(&mut self, value: &mut Value) -> Option<PolicyDocument> {
         let root = At::Root;
         let map = self.object(value, &root, DOCUMENT_FIELDS, DOCUMENT_REQUIRED)?;
         let (mut schema, mut version, mut name, mut description) = (None, None, None, None);
@@ -198,7 +208,7 @@ impl DocumentReader {
         let (mut unknown_scopes, mut transport, mut rules) = (None, None, None);
         let mut path_matching = None;
         let mut complete = true;
-        for (key, field) in map {
+        for (key, field) in map.iter_mut() {
             let at = At::Key(&root, key);
             complete &= match key.as_str() {
                 "$schema" if field.is_null() => true,
@@ -241,19 +251,21 @@ impl DocumentReader {
         })
     }
 
-    fn default_scopes(&mut self, value: &Value, at: &At) -> Option<DefaultScopes> {
-        match value {
-            Value::String(_) => self.one_of(value, at, &["all"]).map(|_| DefaultScopes::All),
-            Value::Array(_) => self.string_list(value, at).map(DefaultScopes::List),
-            other => self.wrong_type(at, "\"all\" or an array of strings", other),
+    fn default_scopes(&mut self, value: &mut Value, at: &At) -> Option<DefaultScopes> {
+        if value.is_string() {
+            self.one_of(value, at, &["all"]).map(|_| DefaultScopes::All)
+        } else if value.is_array() {
+            self.string_list(value, at).map(DefaultScopes::List)
+        } else {
+            self.wrong_type(at, "\"all\" or an array of strings", value)
         }
     }
 
-    fn path_matching(&mut self, value: &Value, at: &At) -> Option<PathMatching> {
+    fn path_matching(&mut self, value: &mut Value, at: &At) -> Option<PathMatching> {
         let fields = self.object(value, at, PATH_MATCHING_FIELDS, &[])?;
         let mut matching = PathMatching::default();
         let mut complete = true;
-        for (key, field) in fields {
+        for (key, field) in fields.iter_mut() {
             let at = At::Key(at, key);
             let slot = match key.as_str() {
                 "case_insensitive" => &mut matching.case_insensitive,
@@ -269,20 +281,20 @@ impl DocumentReader {
         complete.then_some(matching)
     }
 
-    fn transport(&mut self, value: &Value, at: &At) -> Option<Transport> {
+    fn transport(&mut self, value: &mut Value, at: &At) -> Option<Transport> {
         let fields = self.object(value, at, &["query"], &[])?;
-        let query = match fields.get("query") {
+        let query = match fields.get_mut("query") {
             Some(query) => self.string_list(query, &At::Key(at, "query"))?,
             None => Vec::new(),
         };
         Some(Transport { query })
     }
 
-    fn scopes(&mut self, value: &Value, at: &At) -> Option<BTreeMap<String, ScopeDefinition>> {
+    fn scopes(&mut self, value: &mut Value, at: &At) -> Option<BTreeMap<String, ScopeDefinition>> {
         self.named(value, at, "an object of scope definitions", Self::scope)
     }
 
-    fn scope(&mut self, value: &Value, at: &At) -> Option<ScopeDefinition> {
+    fn scope(&mut self, value: &mut Value, at: &At) -> Option<ScopeDefinition> {
         let fields = self.object(value, at, SCOPE_FIELDS, &[])?;
         let mut scope = ScopeDefinition {
             description: String::new(),
@@ -291,7 +303,7 @@ impl DocumentReader {
             implies: Vec::new(),
         };
         let mut complete = true;
-        for (key, field) in fields {
+        for (key, field) in fields.iter_mut() {
             let at = At::Key(at, key);
             complete &= match key.as_str() {
                 "description" => set_value(&mut scope.description, self.string(field, &at)),
@@ -311,15 +323,15 @@ impl DocumentReader {
         complete.then_some(scope)
     }
 
-    fn roles(&mut self, value: &Value, at: &At) -> Option<BTreeMap<String, Vec<String>>> {
+    fn roles(&mut self, value: &mut Value, at: &At) -> Option<BTreeMap<String, Vec<String>>> {
         self.named(value, at, "an object of scope lists", Self::string_list)
     }
 
-    fn rules(&mut self, value: &Value, at: &At) -> Option<Vec<RuleDefinition>> {
+    fn rules(&mut self, value: &mut Value, at: &At) -> Option<Vec<RuleDefinition>> {
         self.array(value, at, "an array of rules", Self::rule)
     }
 
-    fn rule(&mut self, value: &Value, at: &At) -> Option<RuleDefinition> {
+    fn rule(&mut self, value: &mut Value, at: &At) -> Option<RuleDefinition> {
         let fields = self.object(value, at, RULE_FIELDS, RULE_REQUIRED)?;
         let mut rule = RuleDefinition {
             id: String::new(),
@@ -332,7 +344,7 @@ impl DocumentReader {
             description: String::new(),
         };
         let mut complete = true;
-        for (key, field) in fields {
+        for (key, field) in fields.iter_mut() {
             let at = At::Key(at, key);
             complete &= match key.as_str() {
                 "id" => set_value(&mut rule.id, self.string(field, &at)),
