@@ -32,7 +32,7 @@ use super::document::{
 use super::implies::Implies;
 use super::limits::Limits;
 use super::path::PathMatching;
-use super::pattern::{Hit, LiteralKey, Node, PathPattern, Trie};
+use super::pattern::{Hit, LiteralKey, Node, ParamNames, PathPattern, Trie};
 use super::{CompiledParts, CompiledRule, Methods, Policy, Source};
 use crate::error::{Error, ErrorCode};
 use crate::scope::is_scope_token;
@@ -231,10 +231,11 @@ struct PayloadHead {
 /// (The hash is a byte vector, not an array: serde reads arrays element by element, with more
 /// code in every module.)
 #[derive(Serialize, Deserialize)]
-struct Payload {
+struct Payload<'a> {
     engine: String,
     source_sha256: Vec<u8>,
-    body: Body,
+    #[serde(borrow)]
+    body: Body<'a>,
 }
 
 /// A hash read from a payload: exactly 32 bytes.
@@ -249,7 +250,7 @@ fn sha256_of(bytes: Vec<u8>) -> Result<[u8; 32], Error> {
 
 /// The compiled policy as the bundle stores it: names once, references as indexes.
 #[derive(Serialize, Deserialize)]
-struct Body {
+struct Body<'a> {
     name: String,
     description: String,
     /// Sorted by name (a scope's id is its index).
@@ -264,7 +265,8 @@ struct Body {
     query: Vec<u32>,
     /// The method names the rules use, sorted.
     methods: Vec<String>,
-    rules: Vec<WireRule>,
+    #[serde(borrow)]
+    rules: Vec<WireRule<'a>>,
     trie: Vec<WireNode>,
 }
 
@@ -291,8 +293,9 @@ struct WireMatching {
 }
 
 #[derive(Serialize, Deserialize)]
-struct WireRule {
-    id: String,
+struct WireRule<'a> {
+    /// Borrowed from the bundle's bytes: loading makes it the rule's shared id directly.
+    id: &'a str,
     description: String,
     effect: Effect,
     /// Method ids, sorted; `None` for `"*"`.
@@ -389,7 +392,7 @@ impl Policy {
                 .iter()
                 .zip(&doc.rules)
                 .map(|(rule, definition)| WireRule {
-                    id: rule.id.to_string(),
+                    id: &rule.id,
                     description: text(&definition.description),
                     effect: rule.effect,
                     methods: match &rule.methods {
@@ -572,7 +575,7 @@ fn strictly_ascending<T: Ord>(list: &[T]) -> bool {
 }
 
 /// Checks a payload and builds its policy and document.
-fn build(payload: Payload, limits: &Limits) -> Result<Policy, Error> {
+fn build(payload: Payload<'_>, limits: &Limits) -> Result<Policy, Error> {
     let source_sha256 = sha256_of(payload.source_sha256)?;
     let body = payload.body;
     let width = body.scopes.len();
@@ -676,6 +679,7 @@ fn build(payload: Payload, limits: &Limits) -> Result<Policy, Error> {
     let mut rules = Vec::with_capacity(body.rules.len());
     let mut rule_texts = Vec::with_capacity(body.rules.len());
     let mut segments = 0usize;
+    let mut param_names = ParamNames::default();
     for rule in body.rules {
         let patterns = rule.paths.len().saturating_add(rule.except.len());
         within(
@@ -724,10 +728,16 @@ fn build(payload: Payload, limits: &Limits) -> Result<Policy, Error> {
         };
         let mut paths = Vec::with_capacity(rule.paths.len());
         for source in rule.paths {
-            paths.push(checked(PathPattern::parse_owned(source.into_boxed_str()))?);
+            paths.push(checked(PathPattern::parse_with(
+                source.into_boxed_str(),
+                &mut param_names,
+            ))?);
         }
         for source in &rule.except {
-            checked(PathPattern::parse(source))?;
+            checked(PathPattern::parse_with(
+                source.as_str().into(),
+                &mut param_names,
+            ))?;
         }
         rule_texts.push((rule.description, rule.except));
         rules.push(CompiledRule {
@@ -888,7 +898,10 @@ fn build_trie(
                 "a case-insensitive trie holds an upper-case literal",
             ));
         }
-        if !strictly_ascending(&literals.iter().map(|(key, _)| key).collect::<Vec<_>>()) {
+        if !literals
+            .windows(2)
+            .all(|pair| matches!(pair, [(a, _), (b, _)] if a < b))
+        {
             return Err(invalid("a trie node's literals are not sorted"));
         }
         for child in literals.iter().map(|(_, c)| *c).chain(node.one) {

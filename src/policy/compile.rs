@@ -9,7 +9,7 @@ use super::bits::Bits;
 use super::document::{DefaultScopes, PolicyDocument, Subject, POLICY_VERSION};
 use super::implies::Implies;
 use super::limits::Limits;
-use super::pattern::{Hit, PathPattern, TrieBuilder};
+use super::pattern::{Hit, ParamNames, PathPattern, TrieBuilder};
 use super::{scope_id, CompiledParts, CompiledRule, Methods, Policy, Source};
 use crate::error::{Error, ErrorCode};
 use crate::json::pointer_token;
@@ -321,6 +321,7 @@ pub(super) fn compile(
 
     let mut rules = Vec::with_capacity(doc.rules.len());
     let mut trie = TrieBuilder::new(matching.case_insensitive);
+    let mut param_names = ParamNames::default();
     for (r, rule) in doc.rules.iter().enumerate() {
         let at = || format!("/rules/{r}");
         if rule.id.trim().is_empty() {
@@ -374,7 +375,7 @@ pub(super) fn compile(
         ] {
             for (p, source) in list.iter().enumerate() {
                 let pointer = || format!("{}/{field}/{p}", at());
-                match PathPattern::parse(source) {
+                match PathPattern::parse_with(source.as_str().into(), &mut param_names) {
                     Ok(pattern) if pattern.segment_count() > limits.max_segments_per_pattern => {
                         problems.add(
                             ErrorCode::InvalidValue,

@@ -47,7 +47,11 @@ enum Segment {
 pub struct PathPattern {
     source: Box<str>,
     segments: Vec<Segment>,
-    /// The positions of the `{name}` segments, ordered by name (the order of captured maps).
+    /// The positions of the `{name}` segments as bits (bit `i`: segment `i`), when they are all
+    /// below 32 and their names are in the pattern's order.
+    params_at: u32,
+    /// Otherwise the positions of the `{name}` segments ordered by name (the order of captured
+    /// maps); empty for most patterns, which then need no allocation for it.
     params_by_name: Box<[usize]>,
 }
 
@@ -73,6 +77,12 @@ impl PathPattern {
 
     /// [`parse`](Self::parse), keeping `pattern` as the source instead of copying it.
     pub(crate) fn parse_owned(pattern: Box<str>) -> Result<Self, Error> {
+        Self::parse_with(pattern, &mut ParamNames::default())
+    }
+
+    /// [`parse_owned`](Self::parse_owned), sharing the parameter names of `names` (a policy's
+    /// patterns mostly repeat a few, such as `id`: one allocation each instead of one per use).
+    pub(crate) fn parse_with(pattern: Box<str>, names: &mut ParamNames) -> Result<Self, Error> {
         let Some(rest) = pattern.strip_prefix('/') else {
             return Err(pattern_error(&pattern, "a pattern must start with '/'"));
         };
@@ -85,42 +95,56 @@ impl PathPattern {
             while let Some(part) = parts.next() {
                 let end = start + part.len();
                 let segment =
-                    Self::parse_segment(&pattern, part, start..end, parts.peek().is_none())?;
+                    Self::parse_segment(&pattern, part, start..end, parts.peek().is_none(), names)?;
                 params += usize::from(matches!(segment, Segment::Param(_)));
                 segments.push(segment);
                 start = end + 1;
             }
         }
-        // The parameters' positions by name; a repeated name is refused (neighbours once sorted).
-        let mut positions = Vec::with_capacity(params);
-        positions.extend(
+        // Where the parameters are: as bits when all are below 32 and their names are in the
+        // pattern's order, else as positions ordered by name. A repeated name is refused
+        // (neighbours once sorted).
+        let param_positions = || {
             segments
                 .iter()
                 .enumerate()
-                .filter_map(|(at, s)| matches!(s, Segment::Param(_)).then_some(at)),
-        );
-        if positions.len() > 1 {
+                .filter_map(|(at, s)| matches!(s, Segment::Param(_)).then_some(at))
+        };
+        let mut params_at = param_positions().try_fold(0u32, |bits, at| {
+            Some(bits | 1u32.checked_shl(u32::try_from(at).ok()?)?)
+        });
+        let mut by_name = Vec::new();
+        if params > 1 {
+            let positions: Vec<usize> = param_positions().collect();
             let name = |i: usize| match positions.get(i).and_then(|&at| segments.get(at)) {
                 Some(Segment::Param(name)) => Some(name.as_ref()),
                 _ => None,
             };
-            let by_name =
+            let order =
                 crate::order::sorted_indexes(positions.len(), &|a, b| name(a).cmp(&name(b)));
-            if by_name.windows(2).any(|pair| match pair {
+            if order.windows(2).any(|pair| match pair {
                 [a, b] => name(*a) == name(*b),
                 _ => false,
             }) {
                 return Err(pattern_error(&pattern, "a parameter name is used twice"));
             }
-            positions = by_name
-                .iter()
-                .filter_map(|&i| positions.get(i).copied())
-                .collect();
+            if order.windows(2).any(|pair| matches!(pair, [a, b] if a > b)) {
+                params_at = None;
+            }
+            if params_at.is_none() {
+                by_name = order
+                    .iter()
+                    .filter_map(|&i| positions.get(i).copied())
+                    .collect();
+            }
+        } else if params_at.is_none() {
+            by_name = param_positions().collect();
         }
         Ok(PathPattern {
             source: pattern,
             segments,
-            params_by_name: positions.into_boxed_slice(),
+            params_at: params_at.unwrap_or(0),
+            params_by_name: by_name.into_boxed_slice(),
         })
     }
 
@@ -137,6 +161,7 @@ impl PathPattern {
         seg: &str,
         at: Range<usize>,
         is_last: bool,
+        names: &mut ParamNames,
     ) -> Result<Segment, Error> {
         match seg {
             "" => Err(pattern_error(
@@ -152,7 +177,7 @@ impl PathPattern {
             _ => {
                 if let Some(name) = seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
                     if is_param_name(name) {
-                        return Ok(Segment::Param(Arc::from(name)));
+                        return Ok(Segment::Param(names.get(name)));
                     }
                     return Err(pattern_error(
                         pattern,
@@ -216,10 +241,25 @@ impl PathPattern {
         &'p self,
         segments: &'p [&'s str],
     ) -> impl Iterator<Item = (&'p Arc<str>, &'s str)> + 'p {
-        self.params_by_name.iter().filter_map(|&at| {
-            match (self.segments.get(at), segments.get(at)) {
-                (Some(Segment::Param(name)), Some(value)) => Some((name, *value)),
-                _ => None,
+        // Without `params_by_name`, the positions in `params_at`, lowest first.
+        let mut positions = if self.params_by_name.is_empty() {
+            self.params_at
+        } else {
+            0
+        };
+        let mut by_name = self.params_by_name.iter();
+        core::iter::from_fn(move || loop {
+            let at = if positions != 0 {
+                let at = positions.trailing_zeros() as usize;
+                positions &= positions - 1;
+                at
+            } else {
+                *by_name.next()?
+            };
+            if let (Some(Segment::Param(name)), Some(value)) =
+                (self.segments.get(at), segments.get(at))
+            {
+                return Some((name, *value));
             }
         })
     }
@@ -276,6 +316,25 @@ impl PathPattern {
     pub fn captures(&self, path: &str) -> Result<Option<BTreeMap<Arc<str>, String>>, Error> {
         let normalized = super::path::normalize_path(path)?;
         Ok(normalized.with_segments(|segments| self.match_segments(segments, false)))
+    }
+}
+
+/// The parameter names met so far while parsing a policy's patterns, sorted, each shared by the
+/// patterns that use it.
+#[derive(Debug, Default)]
+pub(crate) struct ParamNames(Vec<Arc<str>>);
+
+impl ParamNames {
+    /// The shared `name`, added on first use.
+    fn get(&mut self, name: &str) -> Arc<str> {
+        match self.0.binary_search_by(|known| known.as_ref().cmp(name)) {
+            Ok(at) => self.0.get(at).map_or_else(|| Arc::from(name), Arc::clone),
+            Err(at) => {
+                let shared: Arc<str> = Arc::from(name);
+                self.0.insert(at, Arc::clone(&shared));
+                shared
+            }
+        }
     }
 }
 
@@ -570,6 +629,63 @@ mod tests {
                     .cmp(b"abcdefgh".iter()),
                 "{probe:?}"
             );
+        }
+    }
+
+    #[test]
+    fn parameters_come_out_by_name_and_share_their_names() {
+        let mut names = ParamNames::default();
+        let params = |source: &str, names: &mut ParamNames, path: &[&str]| {
+            let pattern = PathPattern::parse_with(source.into(), names).unwrap();
+            let found: Vec<(Arc<str>, String)> = pattern
+                .params_in(path)
+                .map(|(name, value)| (Arc::clone(name), value.to_string()))
+                .collect();
+            (pattern, found)
+        };
+        // In the pattern's order already (nothing kept) and in the other order (positions kept).
+        let (in_order, found) = params("/a/{id}/{part}/{zone}", &mut names, &["a", "1", "2", "3"]);
+        assert!(in_order.params_by_name.is_empty());
+        assert_eq!(in_order.params_at, 0b1110);
+        let texts: Vec<_> = found
+            .iter()
+            .map(|(n, v)| (n.as_ref(), v.as_str()))
+            .collect();
+        assert_eq!(texts, [("id", "1"), ("part", "2"), ("zone", "3")]);
+        let (reordered, found_again) =
+            params("/o/{org}/m/{id}", &mut names, &["o", "acme", "m", "7"]);
+        assert_eq!(reordered.params_by_name.as_ref(), [3, 1]);
+        assert_eq!(reordered.params_at, 0);
+        let texts: Vec<_> = found_again
+            .iter()
+            .map(|(n, v)| (n.as_ref(), v.as_str()))
+            .collect();
+        assert_eq!(texts, [("id", "7"), ("org", "acme")]);
+        // One `id` for both patterns.
+        let first = found.first().map(|(n, _)| n);
+        let second = found_again.first().map(|(n, _)| n);
+        assert!(matches!((first, second), (Some(a), Some(b)) if Arc::ptr_eq(a, b)));
+        // Parameters beyond the 32 positions the bits hold.
+        let source: String = (0..40)
+            .map(|i| match i {
+                2 => "/{a}".to_string(),
+                35 => "/{b}".to_string(),
+                _ => format!("/s{i}"),
+            })
+            .collect();
+        let path: Vec<String> = (0..40).map(|i| format!("v{i}")).collect();
+        let path: Vec<&str> = path.iter().map(String::as_str).collect();
+        let (far, found) = params(&source, &mut names, &path);
+        assert_eq!(far.params_by_name.as_ref(), [2, 35]);
+        let texts: Vec<_> = found
+            .iter()
+            .map(|(n, v)| (n.as_ref(), v.as_str()))
+            .collect();
+        assert_eq!(texts, [("a", "v2"), ("b", "v35")]);
+        // A repeated name is refused either way.
+        for source in ["/{id}/{id}", "/{b}/x/{a}/{b}"] {
+            let err = PathPattern::parse_with(source.into(), &mut names).unwrap_err();
+            assert!(err.message().contains("used twice"), "{source}");
         }
     }
 }
