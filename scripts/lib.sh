@@ -1,5 +1,16 @@
-# Shell helpers shared by scripts/test-pkg and scripts/test-runtimes (sourced, not run).
-# Callers set `native` (the native tables JSON) and `failed=0`.
+# Shell helpers shared by scripts/setup, build-pkg, test-pkg and test-runtimes (sourced, not run,
+# from the repository's root). For check and same_tables, callers set `native` (the native tables
+# JSON) and `failed=0`.
+
+# The pinned nightly compiler of the npm modules, as scripts/wasm-nightly names it.
+wasm_nightly() { grep -v '^#' scripts/wasm-nightly; }
+
+# Whether that nightly is installed with core's sources (rust-src), which build-pkg needs.
+wasm_nightly_ready() {
+  local nightly; nightly=$(wasm_nightly)
+  rustup toolchain list | grep -q "^$nightly" \
+    && rustup component list --toolchain "$nightly" --installed | grep -q '^rust-src'
+}
 
 started=
 elapsed() { local us=$(( ${EPOCHREALTIME/./} - ${started/./} )); printf '%d.%ds' $((us / 1000000)) $((us / 100000 % 10)); }
