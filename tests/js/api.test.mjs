@@ -235,6 +235,37 @@ test('both builds give claims and token responses as JSON.parse reads them, larg
   }
 });
 
+test('texts read from the module keep every character, ASCII or not, whatever their length', () => {
+  // Subject, issuer, audience, client id and JWT id of 0-40 characters, a non-ASCII character
+  // (two or three bytes, or four: a surrogate pair) nowhere or at the start, the end, and around
+  // the eight-byte steps; and a decision's path parameters the same way.
+  const policy = new Policy(JSON.stringify({
+    version: 1, name: 'texts', default_scopes: 'all', scopes: { s: {} },
+    rules: [{ id: 'r', methods: ['GET'], paths: ['/t/{value}'], any_of: ['s'] }],
+  }));
+  const grant = policy.expand('s');
+  for (let length = 0; length <= 40; length += 1) {
+    for (const at of [-1, 0, 7, 8, 15, 16, 23, 24, length - 1]) {
+      for (const odd of ['\u00e9', '\u20ac', '\u{1f600}']) {
+        if (at >= length) continue;
+        const chars = Array.from({ length }, (_, k) => String.fromCharCode(97 + (k % 26)));
+        if (at >= 0) chars[at] = odd;
+        const value = chars.join('');
+        const claims = { sub: value, iss: value, aud: [value, 'x'], client_id: value, jti: value };
+        for (const build of [scopegate, lite]) {
+          const token = build.decodeUnverified(unsignedJwt(JSON.stringify(claims)));
+          const read = [token.subject, token.issuer, token.audience[0], token.clientId, token.jwtId];
+          assert.deepEqual(read, [value, value, value, value, value], `${length} ${at} ${odd}`);
+        }
+        if (length > 0) {
+          const path = `/t/${encodeURIComponent(value)}`;
+          assert.deepEqual(policy.decide('GET', path, grant).params, { value }, path);
+        }
+      }
+    }
+  }
+});
+
 for (const [name, build] of [['full', scopegate], ['lite', lite]]) {
   test(`memory stays flat across a million calls (${name} build)`, async () => {
     const policy = await policyOf(build, banking);
