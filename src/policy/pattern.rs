@@ -319,19 +319,26 @@ impl PathPattern {
     }
 }
 
-/// The parameter names met so far while parsing a policy's patterns, sorted, each shared by the
-/// patterns that use it.
+/// The first [`ParamNames::SHARED`] parameter names met while parsing a policy's patterns,
+/// sorted, each shared by the patterns that use it.
 #[derive(Debug, Default)]
 pub(crate) struct ParamNames(Vec<Arc<str>>);
 
 impl ParamNames {
-    /// The shared `name`, added on first use.
+    /// How many names are kept for sharing. Policies repeat a few names (`id`, `org`, ...); a
+    /// hostile one with a hundred thousand distinct names would make a sorted list of them cost
+    /// quadratic time to fill, so names past these get their own allocation, as before sharing.
+    const SHARED: usize = 64;
+
+    /// The shared `name`, added on first use while there is room.
     fn get(&mut self, name: &str) -> Arc<str> {
         match self.0.binary_search_by(|known| known.as_ref().cmp(name)) {
             Ok(at) => self.0.get(at).map_or_else(|| Arc::from(name), Arc::clone),
             Err(at) => {
                 let shared: Arc<str> = Arc::from(name);
-                self.0.insert(at, Arc::clone(&shared));
+                if self.0.len() < Self::SHARED {
+                    self.0.insert(at, Arc::clone(&shared));
+                }
                 shared
             }
         }
@@ -682,6 +689,12 @@ mod tests {
             .map(|(n, v)| (n.as_ref(), v.as_str()))
             .collect();
         assert_eq!(texts, [("a", "v2"), ("b", "v35")]);
+        // Names are shared up to a bound (a sorted list: past it, each gets its own allocation).
+        for i in 0..2 * ParamNames::SHARED {
+            let source = format!("/q/{{name_{i}}}");
+            params(&source, &mut names, &["q", "v"]);
+        }
+        assert_eq!(names.0.len(), ParamNames::SHARED);
         // A repeated name is refused either way.
         for source in ["/{id}/{id}", "/{b}/x/{a}/{b}"] {
             let err = PathPattern::parse_with(source.into(), &mut names).unwrap_err();
