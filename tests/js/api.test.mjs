@@ -304,6 +304,27 @@ test('classes free their Rust state with free() or Symbol.dispose', () => {
   assert.throws(() => policy.name, (e) => e.code === 'invalid_argument' && /Policy was freed/.test(e.message));
 });
 
+test('a freed object that cannot take new properties (sealed, not extensible) still says it was freed', () => {
+  const policy = new Policy(banking);
+  const grantFreed = (e) => e instanceof ScopegateError && e.code === 'invalid_argument' && /Grant was freed/.test(e.message);
+  const policyFreed = (e) => e instanceof ScopegateError && e.code === 'invalid_argument' && /Policy was freed/.test(e.message);
+  for (const lock of [Object.preventExtensions, Object.seal]) {
+    const grant = lock(policy.expand('read_only'));
+    grant.free();
+    assert.throws(() => policy.allows('GET', '/wallets', grant), grantFreed);
+    assert.throws(() => policy.decide('GET', '/wallets', grant), grantFreed);
+    assert.throws(() => grant.granted, grantFreed);
+    assert.throws(() => grant.has('read_only'), grantFreed);
+    const other = lock(new Policy(banking));
+    other.free();
+    const fresh = policy.expand('read_only');
+    assert.throws(() => other.name, policyFreed);
+    assert.throws(() => other.allows('GET', '/wallets', fresh), policyFreed);
+    assert.throws(() => other.expand('read_only'), policyFreed);
+    assert.equal(policy.allows('GET', '/wallets', fresh), true, 'the objects not freed keep working');
+  }
+});
+
 // RS256 and Ed25519 tokens signed with fresh node:crypto keys.
 async function signedTokens() {
   const { generateKeyPairSync, sign } = await import('node:crypto');
