@@ -6,33 +6,17 @@
 //   the glue reads `length` from whatever it is given and allocates that much);
 // - a trap inside the module (running out of memory) surfaces as a ScopegateError with code
 //   `resource_exhausted`, with the original error as `cause`.
-// Which objects were freed is tracked here (free() and Symbol.dispose are wrapped), not read
-// from wasm-bindgen's private fields.
+// Which objects were freed is tracked by ready.js's `freed` and `FREED` (free() and
+// Symbol.dispose are wrapped here), not read from wasm-bindgen's private fields.
 import * as engine from './scopegate.js';
 import { FULL } from './build.js';
 import { ScopegateError } from '../errors.js';
-import { converted, describe, otherBuildMessage, requireReady } from './ready.js';
+import { FREED, checkNotFreed, converted, describe, freed, freedError, otherBuildMessage, requireReady } from './ready.js';
 import { answered, readDecision, readTokenValue, writeRequest, writeText, written } from './exchange.js';
 
 // The public API only: the module's internal exports (the exchange buffers, VerifierCore, ...)
 // are used by this package's own files.
 export { Grant, Session, version } from './scopegate.js';
-
-/** Objects whose Rust state was freed. */
-const freed = new WeakSet();
-
-/**
- * The same, marked on the object itself, which the checks in front of each call read: looking up
- * a property costs less than a WeakSet (`allows` ~40 ns, a tenth, faster in Node 20). An object
- * its user made non-extensible (Object.freeze) cannot take the mark; it is still in `freed`,
- * which a failed call consults before reporting its error.
- */
-const FREED = Symbol('scopegate.freed');
-
-/** Throws the "was freed" error when `value` (named `name`, of class `expected`) was freed. */
-function checkNotFreed(value, expected, name, label) {
-  if (freed.has(value)) check(value, expected, name, label);
-}
 
 function argumentError(message) {
   return new ScopegateError(message, 'invalid_argument');
@@ -45,7 +29,7 @@ function check(value, expected, name, label) {
   }
   const Class = engine[expected];
   if (value instanceof Class && !freed.has(value)) return;
-  if (value instanceof Class) throw argumentError(`${label}: this ${expected} was freed (free() or using) and cannot be used`);
+  if (value instanceof Class) throw freedError(label, expected);
   if (value?.constructor?.name === expected) {
     throw argumentError(otherBuildMessage(label, name, expected, FULL));
   }
@@ -76,7 +60,7 @@ function guarded(original, className, key, statics) {
       try {
         return original.apply(this, values);
       } catch (error) {
-        if (!statics) checkNotFreed(this, className, 'this', label);
+        if (!statics) checkNotFreed(this, className, label);
         throw converted(error, label);
       }
     },
@@ -93,7 +77,7 @@ function requestCall(key, input, finish) {
     [key](verb, path, grant) {
       if (typeof verb !== 'string' || typeof path !== 'string' || !(grant instanceof engine.Grant) || grant[FREED] === true || this[FREED] === true) {
         requireReady(label);
-        checkNotFreed(this, 'Policy', 'this', label);
+        checkNotFreed(this, 'Policy', label);
         check(verb, 'string', 'method', label);
         check(path, 'string', 'path', label);
         check(grant, 'Grant', 'grant', label);
@@ -103,8 +87,8 @@ function requestCall(key, input, finish) {
         writeRequest(verb, path);
         answer = answered(input.call(this, written.method, written.path, grant));
       } catch (error) {
-        checkNotFreed(this, 'Policy', 'this', label);
-        checkNotFreed(grant, 'Grant', 'grant', label);
+        checkNotFreed(this, 'Policy', label);
+        checkNotFreed(grant, 'Grant', label);
         throw converted(error, label);
       }
       return finish(this, answer);

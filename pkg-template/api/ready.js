@@ -30,6 +30,30 @@ export function converted(error, label) {
   return exhausted;
 }
 
+/** Objects whose Rust state was freed (checks.js wraps their `free()`). */
+export const freed = new WeakSet();
+
+/**
+ * The same, marked on the object itself, which the checks in front of each call read: looking up
+ * a property costs less than a WeakSet (`allows` ~40 ns, a tenth, faster in Node 20). An object
+ * its user made non-extensible (Object.preventExtensions, Object.seal) cannot take the mark; it
+ * is still in `freed`, which a failed call consults before reporting its error.
+ */
+export const FREED = Symbol('scopegate.freed');
+
+/** The error for an object of class `className` used after it was freed. */
+export function freedError(label, className) {
+  return new ScopegateError(`${label}: this ${className} was freed (free() or using) and cannot be used`, 'invalid_argument');
+}
+
+/**
+ * Throws the "was freed" error when `value`, of class `className`, was freed: what a failed call
+ * reports before its own error (the glue's error for a freed object has no code).
+ */
+export function checkNotFreed(value, className, label) {
+  if (freed.has(value)) throw freedError(label, className);
+}
+
 /**
  * The message for an object of the other build (a lite Policy given to the full build's Session,
  * say): each build has its own module and memory, so its objects cannot cross.

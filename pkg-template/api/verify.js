@@ -8,7 +8,7 @@
 // every hit may share it); outside it, the module checks the claims again.
 import * as engine from './scopegate.js';
 import { ScopegateError } from '../errors.js';
-import { converted, requireReady } from './ready.js';
+import { checkNotFreed, converted, requireReady } from './ready.js';
 import { answered, readAuthorization, readToken, readTokenValue, writeRequest, writeText, written } from './exchange.js';
 
 const { VerifierCore: Core } = engine; // not named VerifierCore here: see checks.js on bundling
@@ -451,6 +451,7 @@ async function authorize(method, target, authorization, verifier, options) {
       writeRequest(method, target);
       return readAuthorization(this, answered(this.authorizeInput(written.method, written.path, found[1] === 'query', handle)));
     } catch (error) {
+      checkNotFreed(this, 'Policy', label);
       throw converted(error, label);
     }
   };

@@ -325,6 +325,28 @@ test('a freed object that cannot take new properties (sealed, not extensible) st
   }
 });
 
+test('authorize with a freed policy rejects with the freed error, its verifier still usable', async () => {
+  const keys = JSON.parse(readFileSync(join(root, 'tests/fixtures/keys.json'), 'utf8'));
+  const fixtures = JSON.parse(readFileSync(join(root, 'tests/fixtures/tokens.json'), 'utf8'));
+  const token = fixtures.tokens.find((t) => t.alg === 'HS256' && t.key === 'hmac').token;
+  const options = { currentDate: new Date(fixtures.now * 1000) };
+  const verifier = new scopegate.Verifier({ jwk: keys.hmac_jwk }, {
+    algorithms: ['HS256'], issuer: fixtures.claims.iss, audience: fixtures.claims.aud[0],
+  });
+  const partnerPolicy = new Policy(partner);
+  const freed = new Policy(partner);
+  freed.free();
+  for (let round = 0; round < 2; round += 1) { // the token verified, then from the cache
+    await assert.rejects(
+      freed.authorize('GET', '/files/42', `Bearer ${token}`, verifier, options),
+      (e) => e instanceof ScopegateError && e.code === 'invalid_argument' && /Policy was freed/.test(e.message),
+    );
+    const result = await partnerPolicy.authorize('GET', '/files/42', `Bearer ${token}`, verifier, options);
+    assert.equal(typeof result.decision.allowed, 'boolean');
+    result.free();
+  }
+});
+
 // RS256 and Ed25519 tokens signed with fresh node:crypto keys.
 async function signedTokens() {
   const { generateKeyPairSync, sign } = await import('node:crypto');
