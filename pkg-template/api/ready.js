@@ -35,9 +35,10 @@ export const freed = new WeakSet();
 
 /**
  * The same, marked on the object itself, which the checks in front of each call read: looking up
- * a property costs less than a WeakSet (`allows` ~40 ns, a tenth, faster in Node 20). An object
- * its user made non-extensible (Object.preventExtensions, Object.seal) cannot take the mark; it
- * is still in `freed`, which a failed call consults before reporting its error.
+ * a property costs less than a WeakSet (`allows` 15-60 ns faster in Node 20: benches/RESULTS.md,
+ * 2026-12-03 evening). An object its user made non-extensible (Object.preventExtensions,
+ * Object.seal) cannot take the mark; it is still in `freed`, which a failed call consults before
+ * reporting its error.
  */
 export const FREED = Symbol('scopegate.freed');
 
