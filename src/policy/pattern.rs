@@ -72,22 +72,20 @@ pub(crate) fn is_param_name(name: &str) -> bool {
 impl PathPattern {
     /// Parses a pattern, refusing anything malformed with [`ErrorCode::InvalidPattern`].
     pub fn parse(pattern: &str) -> Result<Self, Error> {
-        Self::parse_owned(pattern.into())
+        Self::parse_with(pattern.into(), &mut ParamNames::default())
     }
 
-    /// [`parse`](Self::parse), keeping `pattern` as the source instead of copying it.
-    pub(crate) fn parse_owned(pattern: Box<str>) -> Result<Self, Error> {
-        Self::parse_with(pattern, &mut ParamNames::default())
-    }
-
-    /// [`parse_owned`](Self::parse_owned), sharing the parameter names of `names` (a policy's
-    /// patterns mostly repeat a few, such as `id`: one allocation each instead of one per use).
+    /// [`parse`](Self::parse), keeping `pattern` as the source instead of copying it, and sharing
+    /// the parameter names of `names` (a policy's patterns mostly repeat a few, such as `id`: one
+    /// allocation each instead of one per use).
     pub(crate) fn parse_with(pattern: Box<str>, names: &mut ParamNames) -> Result<Self, Error> {
         let Some(rest) = pattern.strip_prefix('/') else {
             return Err(pattern_error(&pattern, "a pattern must start with '/'"));
         };
         let mut segments = Vec::new();
         let mut params = 0usize;
+        // The parameters' positions as bits, while all are below 32.
+        let mut params_at = Some(0u32);
         if !rest.is_empty() {
             segments.reserve_exact(rest.bytes().filter(|&b| b == b'/').count() + 1);
             let mut start = 1; // after the leading '/'
@@ -96,26 +94,26 @@ impl PathPattern {
                 let end = start + part.len();
                 let segment =
                     Self::parse_segment(&pattern, part, start..end, parts.peek().is_none(), names)?;
-                params += usize::from(matches!(segment, Segment::Param(_)));
+                if matches!(segment, Segment::Param(_)) {
+                    params += 1;
+                    let bit = u32::try_from(segments.len())
+                        .ok()
+                        .and_then(|at| 1u32.checked_shl(at));
+                    params_at = params_at.zip(bit).map(|(bits, bit)| bits | bit);
+                }
                 segments.push(segment);
                 start = end + 1;
             }
         }
-        // Where the parameters are: as bits when all are below 32 and their names are in the
-        // pattern's order, else as positions ordered by name. A repeated name is refused
-        // (neighbours once sorted).
-        let param_positions = || {
-            segments
+        // The bits stand when the parameters' names are in the pattern's order; otherwise the
+        // positions are kept ordered by name. A repeated name is refused (neighbours once sorted).
+        let mut by_name = Vec::new();
+        if params > 1 || params_at.is_none() {
+            let positions: Vec<usize> = segments
                 .iter()
                 .enumerate()
                 .filter_map(|(at, s)| matches!(s, Segment::Param(_)).then_some(at))
-        };
-        let mut params_at = param_positions().try_fold(0u32, |bits, at| {
-            Some(bits | 1u32.checked_shl(u32::try_from(at).ok()?)?)
-        });
-        let mut by_name = Vec::new();
-        if params > 1 {
-            let positions: Vec<usize> = param_positions().collect();
+                .collect();
             let name = |i: usize| match positions.get(i).and_then(|&at| segments.get(at)) {
                 Some(Segment::Param(name)) => Some(name.as_ref()),
                 _ => None,
@@ -128,17 +126,13 @@ impl PathPattern {
             }) {
                 return Err(pattern_error(&pattern, "a parameter name is used twice"));
             }
-            if order.windows(2).any(|pair| matches!(pair, [a, b] if a > b)) {
+            if params_at.is_none() || order.windows(2).any(|pair| matches!(pair, [a, b] if a > b)) {
                 params_at = None;
-            }
-            if params_at.is_none() {
                 by_name = order
                     .iter()
                     .filter_map(|&i| positions.get(i).copied())
                     .collect();
             }
-        } else if params_at.is_none() {
-            by_name = param_positions().collect();
         }
         Ok(PathPattern {
             source: pattern,

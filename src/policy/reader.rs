@@ -87,11 +87,9 @@ impl DocumentReader {
         known: &[&str],
         required: &[&str],
     ) -> Option<&'v mut Map<String, Value>> {
-        if !value.is_object() {
-            return self.wrong_type(at, "an object", value);
-        }
-        let Value::Object(map) = value else {
-            return None;
+        let map = match value {
+            Value::Object(map) => map,
+            other => return self.wrong_type(at, "an object", other),
         };
         for key in map.keys() {
             if !known.contains(&key.as_str()) {
@@ -139,11 +137,9 @@ impl DocumentReader {
         expected: &str,
         read: fn(&mut Self, &mut Value, &At) -> Option<T>,
     ) -> Option<Vec<T>> {
-        if !value.is_array() {
-            return self.wrong_type(at, expected, value);
-        }
-        let Value::Array(items) = value else {
-            return None;
+        let items = match value {
+            Value::Array(items) => items,
+            other => return self.wrong_type(at, expected, other),
         };
         let mut list = Vec::with_capacity(items.len());
         for (i, item) in items.iter_mut().enumerate() {
@@ -160,11 +156,9 @@ impl DocumentReader {
         expected: &str,
         read: fn(&mut Self, &mut Value, &At) -> Option<T>,
     ) -> Option<BTreeMap<String, T>> {
-        if !value.is_object() {
-            return self.wrong_type(at, expected, value);
-        }
-        let Value::Object(map) = value else {
-            return None;
+        let map = match value {
+            Value::Object(map) => map,
+            other => return self.wrong_type(at, expected, other),
         };
         let mut entries = BTreeMap::new();
         for (name, entry) in map.iter_mut() {
