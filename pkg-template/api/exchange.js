@@ -99,19 +99,23 @@ export function writeRequest(method, path) {
  * ~6 ns each (~100 ns), the string used afterwards (benches/RESULTS.md, 2026-12-03).
  */
 function text(at, length) {
-  if (length > 24) return decoder.decode(bytes.subarray(at, at + length));
+  return (length <= 24 ? asciiText(at, length) : null) ?? decoder.decode(bytes.subarray(at, at + length));
+}
+
+/** The `length` bytes at `at` as a string when they are all ASCII, else null. */
+function asciiText(at, length) {
   let out = '';
   let i = 0;
   for (; i + 8 <= length; i += 8) {
     const k = at + i;
     const c0 = bytes[k], c1 = bytes[k + 1], c2 = bytes[k + 2], c3 = bytes[k + 3];
     const c4 = bytes[k + 4], c5 = bytes[k + 5], c6 = bytes[k + 6], c7 = bytes[k + 7];
-    if ((c0 | c1 | c2 | c3 | c4 | c5 | c6 | c7) > 0x7f) return decoder.decode(bytes.subarray(at, at + length));
+    if ((c0 | c1 | c2 | c3 | c4 | c5 | c6 | c7) > 0x7f) return null;
     out += String.fromCharCode(c0, c1, c2, c3, c4, c5, c6, c7);
   }
   for (; i < length; i += 1) {
     const c = bytes[at + i];
-    if (c > 0x7f) return decoder.decode(bytes.subarray(at, at + length));
+    if (c > 0x7f) return null;
     out += String.fromCharCode(c);
   }
   return out;

@@ -8,7 +8,7 @@
 // every hit may share it); outside it, the module checks the claims again.
 import * as engine from './scopegate.js';
 import { ScopegateError } from '../errors.js';
-import { checkNotFreed, converted, requireReady } from './ready.js';
+import { checkNotFreed, converted, freedError, requireReady } from './ready.js';
 import { answered, readAuthorization, readToken, readTokenValue, writeRequest, writeText, written } from './exchange.js';
 
 const { VerifierCore: Core } = engine; // not named VerifierCore here: see checks.js on bundling
@@ -154,7 +154,7 @@ export class Verifier {
    */
   async verifySignature(algorithm, message, signature, options) {
     const label = 'Verifier.verifySignature';
-    if (this.#freed) throw argumentError(`${label}: this Verifier was freed (free() or using) and cannot be used`);
+    if (this.#freed) throw freedError(label, 'Verifier');
     let pending;
     try {
       pending = this.#core.beginSignature(algorithm, options?.kid, message, signature);
@@ -202,7 +202,7 @@ export class Verifier {
    * afterwards.
    */
   [cachedEntry](token, now, use, key) {
-    if (this.#freed) throw argumentError('Verifier.verify: this Verifier was freed (free() or using) and cannot be used');
+    if (this.#freed) throw freedError('Verifier.verify', 'Verifier');
     if (typeof token !== 'string') throw argumentError(`Verifier.verify: token must be a string, not ${token === null ? 'null' : typeof token}`);
     const cacheKey = key ?? textKey(token);
     const cached = this.#cache.get(cacheKey);
