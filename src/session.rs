@@ -6,9 +6,9 @@ use crate::prelude::*;
 use core::fmt::Write as _;
 
 use crate::error::{Error, ErrorCode};
-use crate::http::answer::invalid_token_challenge;
 use crate::http::bearer::bearer_token;
-use crate::policy::decision::{Decision, Reason};
+use crate::policy::decide::DecisionParts;
+use crate::policy::decision::Decision;
 use crate::policy::document::DefaultScopes;
 use crate::policy::grant::Grant;
 use crate::scope::ScopeSet;
@@ -153,13 +153,28 @@ impl Session {
     /// The decision for `method path` at `now`: [`Policy::decide`] with the session's grant, or a
     /// refusal with [`Reason::TokenExpired`] once the token has expired.
     pub fn decide_at(&self, policy: &Policy, method: &str, path: &str, now: u64) -> Decision {
+        let mut decision = Decision::no_matching_rule();
+        self.decide_parts_at(policy, method, path, now, &mut |parts| {
+            decision = parts.to_decision(policy);
+        });
+        decision
+    }
+
+    /// [`Session::decide_at`] as the decision's parts, handed to `finish` (the WebAssembly
+    /// bindings write them out without building a [`Decision`]).
+    pub(crate) fn decide_parts_at(
+        &self,
+        policy: &Policy,
+        method: &str,
+        path: &str,
+        now: u64,
+        finish: &mut dyn FnMut(&DecisionParts<'_, '_>),
+    ) {
         if self.is_expired_at(now) {
-            return Decision::refused(
-                Reason::TokenExpired,
-                invalid_token_challenge(ErrorCode::TokenExpired),
-            );
+            finish(&DecisionParts::token_expired());
+        } else {
+            policy.decide_parts(method, path, &policy.mask_of(&self.grant), finish);
         }
-        policy.decide(method, path, &self.grant)
     }
 
     /// Whether the session may call `method path` at `now` (false once expired).

@@ -12,7 +12,9 @@ import * as engine from './scopegate.js';
 import { FULL } from './build.js';
 import { ScopegateError } from '../errors.js';
 import { FREED, checkNotFreed, converted, describe, freed, freedError, otherBuildMessage, requireReady } from './ready.js';
-import { answered, readDecision, readTokenValue, writeRequest, writeText, written } from './exchange.js';
+import {
+  answered, namesFor, readDecision, readDecisions, readNamedDecision, readTokenValue, writeRequest, writeText, written,
+} from './exchange.js';
 
 // The public API only: the module's internal exports (the exchange buffers, VerifierCore, ...)
 // are used by this package's own files.
@@ -96,6 +98,35 @@ function requestCall(key, input, finish) {
   }[key];
 }
 
+// Policy.decideAll: the module decides the batch and writes every decision into its output
+// buffer, read here as decide's are.
+if (engine.Policy) {
+  engine.Policy.prototype.decideAll = function decideAll(requests, grant) {
+    return readDecisions(this, answered(this.decideAllInput(requests, grant)));
+  };
+}
+
+// Session.decide: the method and path go through the input buffer and the decision comes back
+// as Policy.decide's does, named with the names of the session's policy, read when the session
+// is made (the session keeps its own copy of the policy, which outlives the Policy object).
+const sessionNames = new WeakMap();
+
+/** The module's error for an argument that is not a string (src/wasm/args.rs, `string_arg`). */
+function notAString(name, value) {
+  return argumentError(`${name} must be a string, not ${value === null ? 'null' : typeof value}`);
+}
+
+if (engine.Session) {
+  engine.Session.prototype.decide = function decide(method, path, options) {
+    if (typeof method !== 'string') throw notAString('method', method);
+    if (typeof path !== 'string') throw notAString('path', path);
+    const names = sessionNames.get(this);
+    if (names === undefined) throw argumentError('this Session was not made by Session.fromJwt or Session.fromTokenResponse');
+    writeRequest(method, path);
+    return readNamedDecision(names, answered(this.decideInput(written.method, written.path, options)));
+  };
+}
+
 const classNames = ['Policy', 'Grant', 'Session'];
 for (const className of classNames) {
   const Class = engine[className];
@@ -125,6 +156,20 @@ for (const className of classNames) {
     const value = Class[key];
     if (typeof value !== 'function' || key.startsWith('__')) continue;
     Class[key] = guarded(value, className, key, true);
+  }
+}
+
+// A session made from a policy takes that policy's names, for Session.decide.
+if (engine.Session) {
+  for (const key of ['fromJwt', 'fromTokenResponse']) {
+    const make = engine.Session[key];
+    engine.Session[key] = {
+      [key](policy, ...rest) {
+        const session = make.call(this, policy, ...rest);
+        sessionNames.set(session, namesFor(policy));
+        return session;
+      },
+    }[key];
   }
 }
 

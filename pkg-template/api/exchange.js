@@ -124,7 +124,7 @@ function asciiText(at, length) {
 const namesOf = new WeakMap();
 
 /** The policy's rule ids and scope names, read from the module once per policy. */
-function namesFor(policy) {
+export function namesFor(policy) {
   let names = namesOf.get(policy);
   if (names === undefined) {
     names = { rules: policy.ruleIds, scopes: policy.scopeNames };
@@ -135,9 +135,29 @@ function namesFor(policy) {
 
 /** The decision object at `address` of the output buffer, for `policy`. */
 export function readDecision(policy, address) {
-  if (bytes.byteLength === 0) refreshViews();
-  if (reasons === null) [reasons, dataRanges] = engine.decisionVocabulary();
+  return readNamedDecision(namesFor(policy), address);
+}
+
+/**
+ * The decisions of a batch at `address` of the output buffer (`decideAllInput`: a count, then
+ * the address of each decision), for `policy`.
+ */
+export function readDecisions(policy, address) {
+  if (bytes === null || bytes.byteLength === 0) refreshViews();
   const names = namesFor(policy);
+  const i = address >>> 2;
+  const decisions = new Array(words[i]);
+  for (let k = 0; k < decisions.length; k += 1) decisions[k] = readNamedDecision(names, words[i + 1 + k]);
+  return decisions;
+}
+
+/**
+ * The decision object at `address` of the output buffer, naming rules and scopes with `names`
+ * (`namesFor` of the policy that decided: a session keeps its policy's).
+ */
+export function readNamedDecision(names, address) {
+  if (bytes === null || bytes.byteLength === 0) refreshViews();
+  if (reasons === null) [reasons, dataRanges] = engine.decisionVocabulary();
   let i = address >>> 2;
   const head = words[i];
   const rule = words[i + 1];

@@ -11,6 +11,8 @@ use super::grant::Grant;
 use super::path::{normalize_path_with, split_plain};
 use super::pattern::Hit;
 use super::{CompiledRule, Policy};
+use crate::error::ErrorCode;
+use crate::http::answer::invalid_token_challenge;
 use crate::scope::ScopeSet;
 
 /// What evaluation found, before it is turned into a [`Decision`].
@@ -369,9 +371,41 @@ pub(crate) enum Challenge {
     InsufficientScope,
     /// `Bearer error="insufficient_scope"` naming the scopes of this mask.
     ScopesRequired(Bits),
+    /// `Bearer error="invalid_token"` for an expired token (a session's).
+    TokenExpired,
+}
+
+impl DecisionParts<'static, 'static> {
+    /// The refusal of a request made with an expired token ([`Reason::TokenExpired`]: a
+    /// session's, once its token has expired).
+    pub(crate) fn token_expired() -> Self {
+        DecisionParts {
+            allowed: false,
+            reason: Reason::TokenExpired,
+            rule: None,
+            data: None,
+            missing: None,
+            challenge: Challenge::TokenExpired,
+            params: None,
+        }
+    }
 }
 
 impl DecisionParts<'_, '_> {
+    /// The scopes that would allow the request, as
+    /// [`Decision::scopes_to_allow`](crate::Decision::scopes_to_allow) gives them: `Some(None)`
+    /// for none (allowed), `Some(mask)` for the missing ones, `None` when no scope would help.
+    #[cfg_attr(
+        not(all(target_arch = "wasm32", target_os = "unknown")),
+        allow(dead_code)
+    )]
+    pub(crate) fn scopes_to_allow(&self) -> Option<Option<&Bits>> {
+        match self.reason {
+            Reason::Allowed | Reason::InsufficientScope => Some(self.missing.as_ref()),
+            _ => None,
+        }
+    }
+
     /// The captured path parameters, ordered by name.
     pub(crate) fn params(&self) -> impl Iterator<Item = (&Arc<str>, &str)> {
         self.params
@@ -401,6 +435,7 @@ impl DecisionParts<'_, '_> {
                 }
                 out("\"");
             }
+            Challenge::TokenExpired => out(&invalid_token_challenge(ErrorCode::TokenExpired)),
         }
         true
     }

@@ -17,6 +17,9 @@
 //! | 6 .. 6 + m | the missing scopes' indexes in `scopeNames` |
 //! | then, per parameter | the name's length, the value's length (bytes) |
 //!
+//! A batch of decisions (`decideAllInput`) is `n`, the number of decisions, then the address of
+//! each decision (in the layout above).
+//!
 //! An authorization (`authorizeInput`) is `g`, the number of granted scopes, then their indexes
 //! in `scopeNames` (sorted), then the decision as above.
 //!
@@ -181,7 +184,42 @@ pub(crate) fn write_decision(
     policy: &Policy,
     parts: &DecisionParts<'_, '_>,
 ) -> Result<usize, JsValue> {
-    write_output(|words, bytes| push_decision(words, bytes, policy, parts))
+    write_output(|words, bytes| {
+        let at = push_decision(words, bytes, policy, parts);
+        set_bytes_address(words, bytes, at);
+    })
+}
+
+/// Writes one decision per request of `requests` (each decided by `decide`, which hands its
+/// parts to the callback once) into the output buffer: a count, the address of each decision,
+/// then the decisions in the layout above; returns the address of the count.
+pub(crate) fn write_decisions<R>(
+    policy: &Policy,
+    requests: &[R],
+    mut decide: impl FnMut(&R, &mut dyn FnMut(&DecisionParts<'_, '_>)),
+) -> Result<usize, JsValue> {
+    write_output(|words, bytes| {
+        words.push(word(requests.len()));
+        words.resize(1 + requests.len(), 0);
+        let mut fixes = Vec::with_capacity(requests.len());
+        for (k, request) in requests.iter().enumerate() {
+            let start = words.len();
+            if let Some(slot) = words.get_mut(1 + k) {
+                *slot = word(start);
+            }
+            decide(request, &mut |parts| {
+                fixes.push(push_decision(words, bytes, policy, parts));
+            });
+        }
+        // The words and bytes are where they stay: indexes become addresses.
+        let base = words.as_ptr() as usize;
+        for slot in words.iter_mut().skip(1).take(requests.len()) {
+            *slot = word(base + 4 * (*slot as usize));
+        }
+        for at in fixes {
+            set_bytes_address(words, bytes, at);
+        }
+    })
 }
 
 /// Writes an authorization: the granted scopes (the ids of `granted`, a mask under `policy`),
@@ -200,7 +238,8 @@ pub(crate) fn write_authorization(
         if let Some(first) = words.first_mut() {
             *first = count;
         }
-        push_decision(words, bytes, policy, parts);
+        let at = push_decision(words, bytes, policy, parts);
+        set_bytes_address(words, bytes, at);
     })
 }
 
@@ -271,13 +310,15 @@ fn write_output(write: impl FnOnce(&mut Vec<u32>, &mut Vec<u8>)) -> Result<usize
     })
 }
 
-/// Appends the decision `parts` to `words` and `bytes` in the layout of the module documentation.
+/// Appends the decision `parts` to `words` and `bytes` in the layout of the module documentation,
+/// with the offset of its bytes where their address goes: returns that word's index, for
+/// [`set_bytes_address`] once nothing more is written (the bytes may still move until then).
 fn push_decision(
     words: &mut Vec<u32>,
     bytes: &mut Vec<u8>,
     policy: &Policy,
     parts: &DecisionParts<'_, '_>,
-) {
+) -> usize {
     let start = words.len();
     let reason = Reason::ALL
         .iter()
@@ -293,8 +334,8 @@ fn push_decision(
     let missing = parts.missing.as_ref();
     words.push(word(missing.map_or(0, |mask| mask.ones().count())));
     words.push(word(parts.params().count()));
-    words.push(0); // the bytes' address, known once they are written
     let before = bytes.len();
+    words.push(word(before)); // the offset of the bytes, their address once written
     let challenged = parts.write_challenge(policy, &mut |piece| {
         bytes.extend_from_slice(piece.as_bytes())
     });
@@ -310,8 +351,13 @@ fn push_decision(
         bytes.extend_from_slice(name.as_bytes());
         bytes.extend_from_slice(value.as_bytes());
     }
-    if let Some(address) = words.get_mut(start + 4) {
-        *address = word(bytes.as_ptr() as usize);
+    start + 4
+}
+
+/// Turns the byte offset in word `at` (see [`push_decision`]) into the bytes' address.
+fn set_bytes_address(words: &mut [u32], bytes: &[u8], at: usize) {
+    if let Some(slot) = words.get_mut(at) {
+        *slot = word(bytes.as_ptr() as usize + *slot as usize);
     }
 }
 

@@ -202,12 +202,19 @@ impl JsPolicy {
         self.inner.rule_ids().map(String::from).collect()
     }
 
-    /// Decides `[method, path]` pairs for one grant (at most 100,000).
-    #[wasm_bindgen(js_name = decideAll)]
-    pub fn decide_all(&self, requests: JsValue, grant: &JsGrant) -> Result<JsValue, JsValue> {
+    /// Decides `[method, path]` pairs for one grant (at most 100,000), written into the output
+    /// buffer (see [`exchange`]): returns the address of the batch (the package's `decideAll`
+    /// reads each decision as `decide`'s), or `FAILED` with the error waiting in
+    /// `takeFailure()`.
+    #[wasm_bindgen(js_name = decideAllInput)]
+    pub fn decide_all_input(&self, requests: JsValue, grant: &JsGrant) -> u32 {
+        exchange::address_answer(self.decide_all(&requests, grant))
+    }
+
+    fn decide_all(&self, requests: &JsValue, grant: &JsGrant) -> Result<usize, JsValue> {
         let expected = "an array of [method, path] pairs";
-        let Some(items) = array_items("requests", &requests, MAX_BATCH)? else {
-            return Err(invalid_argument("requests", expected, &requests));
+        let Some(items) = array_items("requests", requests, MAX_BATCH)? else {
+            return Err(invalid_argument("requests", expected, requests));
         };
         let mut pairs = Vec::with_capacity(items.len());
         for pair in items {
@@ -225,7 +232,10 @@ impl JsPolicy {
                 string_arg("path", path.unwrap_or(&JsValue::UNDEFINED))?,
             ));
         }
-        to_plain(&self.inner.decide_all(pairs, &grant.inner))
+        let mask = self.inner.mask_of(&grant.inner);
+        exchange::write_decisions(&self.inner, &pairs, |(method, path), finish| {
+            self.inner.decide_parts(method, path, &mask, finish);
+        })
     }
 
     /// The `allow` rules the grant satisfies.

@@ -11,7 +11,7 @@ use super::args::{
     string_arg,
 };
 use super::policy::{JsGrant, JsPolicy};
-use super::{conversion_error, nullable_string, to_js_error, to_plain};
+use super::{conversion_error, exchange, nullable_string, to_js_error};
 use crate::{Policy, Session, SessionOptions, TokenResponse};
 
 /// A signed-in user's token under a policy (JavaScript class `Session`).
@@ -168,15 +168,23 @@ impl JsSession {
         self.can(method, path, options).map(|can| !can)
     }
 
-    /// The full decision (reason `token_expired` once expired), as a plain object.
-    pub fn decide(
-        &self,
-        method: JsValue,
-        path: JsValue,
-        options: JsValue,
-    ) -> Result<JsValue, JsValue> {
-        let (method, path, now) = request_args(&method, &path, &options)?;
-        to_plain(&self.inner.decide_at(&self.policy, &method, &path, now))
+    /// The full decision (reason `token_expired` once expired) for the method and path written
+    /// into the input buffer, written into the output buffer (see [`super::exchange`]); the
+    /// package's `decide(method, path, options)`. Returns its address, or `FAILED` with the
+    /// error waiting in `takeFailure()`.
+    #[wasm_bindgen(js_name = decideInput)]
+    pub fn decide_input(&self, method_len: usize, path_len: usize, options: JsValue) -> u32 {
+        let decided = now_from(&options).and_then(|now| {
+            exchange::with_input(method_len, path_len, |method, path| {
+                let mut address = Ok(0);
+                self.inner
+                    .decide_parts_at(&self.policy, method, path, now, &mut |parts| {
+                        address = exchange::write_decision(&self.policy, parts);
+                    });
+                address
+            })
+        });
+        exchange::address_answer(decided.and_then(|address| address))
     }
 
     /// The scopes the session lacks for `method path`: empty when allowed, `null` when no scope
@@ -188,14 +196,27 @@ impl JsSession {
         options: JsValue,
     ) -> Result<JsValue, JsValue> {
         let (method, path, now) = request_args(&method, &path, &options)?;
-        match self
-            .inner
-            .decide_at(&self.policy, &method, &path, now)
-            .scopes_to_allow()
-        {
-            Some(scopes) => to_plain(scopes),
-            None => Ok(JsValue::NULL),
-        }
+        let mut names = None;
+        self.inner
+            .decide_parts_at(&self.policy, &method, &path, now, &mut |parts| {
+                names = parts.scopes_to_allow().map(|missing| {
+                    // Sorted by name, as `Decision::scopes_to_allow`'s set.
+                    let all = self.policy.scope_names();
+                    let mut sorted: Vec<&str> = missing
+                        .into_iter()
+                        .flat_map(|mask| mask.ones())
+                        .filter_map(|id| all.get(id).map(String::as_str))
+                        .collect();
+                    sorted.sort_unstable();
+                    sorted.dedup();
+                    let names = js_sys::Array::new();
+                    for name in sorted {
+                        names.push(&JsValue::from_str(name));
+                    }
+                    names
+                });
+            });
+        Ok(names.map_or(JsValue::NULL, JsValue::from))
     }
 
     /// `url` with `access_token=` added, only when the policy's `transport.query` allows this

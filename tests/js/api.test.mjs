@@ -235,6 +235,27 @@ test('both builds give claims and token responses as JSON.parse reads them, larg
   }
 });
 
+test('decideAll answers each request as decide does, for a batch of any size', async () => {
+  // Parameters, challenges and missing scopes of thousands of decisions in one output buffer
+  // (which grows while the batch is written: each decision must still point at its own bytes).
+  for (const build of [scopegate, lite]) {
+    const policy = await policyOf(build, banking);
+    const grant = policy.expand('read_only');
+    const requests = [];
+    for (let i = 0; i < 3000; i += 1) {
+      const id = `${i}-${'\u00e9'.repeat(i % 5)}${'x'.repeat(i % 37)}`;
+      requests.push(['GET', `/wallets/${i}`], ['DELETE', `/legal/kyc/${encodeURIComponent(id)}`], ['PATCH', `/nowhere/${i}`]);
+    }
+    const batch = policy.decideAll(requests, grant);
+    assert.equal(batch.length, requests.length);
+    assert.equal(batch[3 * 2999 + 1].params.user_id, `2999-${'\u00e9'.repeat(4)}${'x'.repeat(2999 % 37)}`);
+    requests.forEach(([method, path], k) => assert.deepEqual(batch[k], policy.decide(method, path, grant), `${method} ${path}`));
+    assert.deepEqual(policy.decideAll([], grant), []);
+    grant.free();
+    policy.free();
+  }
+});
+
 test('texts read from the module keep every character, ASCII or not, whatever their length', () => {
   // Subject, issuer, audience, client id and JWT id of 0-40 characters, a non-ASCII character
   // (two or three bytes, or four: a surrogate pair) nowhere or at the start, the end, and around

@@ -44,6 +44,32 @@ for (const [build, api] of [['full', full], ['lite', lite]]) {
     assert.equal(session.missing('DELETE', '/admin/users/1', at(NOW + 60)), null, 'expired: no scope would help');
   });
 
+  test(`${build}: a session decides with its own copy of the policy, after the Policy is freed`, async () => {
+    const policy = await policyOf(api, banking);
+    const expected = policy.decide('GET', '/accounts/7', policy.expand('end_user'));
+    const refused = policy.decide('DELETE', '/admin/users/1', policy.expand('end_user'));
+    const session = Session.fromJwt(policy, jwt({ sub: 'u-1', scope: 'end_user', exp: NOW + 60 }));
+    const fromResponse = Session.fromTokenResponse(policy, { access_token: 'o', token_type: 'Bearer', scope: 'end_user' });
+    policy.free();
+    for (const made of [session, fromResponse]) {
+      assert.deepEqual(made.decide('GET', '/accounts/7', at(NOW)), expected);
+      assert.deepEqual(made.decide('DELETE', '/admin/users/1', at(NOW)), refused);
+      assert.deepEqual(made.missing('DELETE', '/admin/users/1', at(NOW)), ['admin']);
+    }
+    // The arguments are checked as the module checks them, with its messages.
+    for (const [args, message] of [
+      [[42, '/x'], 'method must be a string, not number'],
+      [['GET', null], 'path must be a string, not null'],
+      [['GET', {}], 'path must be a string, not object'],
+    ]) {
+      assert.throws(() => session.decide(...args), (error) => error instanceof ScopegateError
+        && error.code === 'invalid_argument' && error.message === message, message);
+    }
+    session.free();
+    assert.throws(() => session.decide('GET', '/accounts/7'), /was freed/);
+    fromResponse.free();
+  });
+
   test(`${build}: client_safe: false tokens are refused, with why`, async () => {
     const policy = await policyOf(api, partner);
     assert.throws(

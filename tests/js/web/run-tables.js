@@ -36,6 +36,11 @@ export async function runTables(scopegate, data) {
         decision: policy.decide(c.method, c.path, grant),
         allows: policy.allows(c.method, c.path, grant),
       };
+      // decideAll answers each request as decide does (its own path through the module).
+      const [batched] = policy.decideAll([[c.method, c.path]], grant);
+      if (JSON.stringify(batched) !== JSON.stringify(result.decision)) {
+        throw new Error(`${name}: decideAll ${JSON.stringify(batched)} differs from decide ${JSON.stringify(result.decision)}`);
+      }
       grant.free();
       return result;
     });
