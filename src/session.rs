@@ -151,7 +151,7 @@ impl Session {
     }
 
     /// The decision for `method path` at `now`: [`Policy::decide`] with the session's grant, or a
-    /// refusal with [`Reason::TokenExpired`] once the token has expired.
+    /// refusal with [`Reason::TokenExpired`](crate::Reason::TokenExpired) once the token has expired.
     pub fn decide_at(&self, policy: &Policy, method: &str, path: &str, now: u64) -> Decision {
         let mut decision = Decision::no_matching_rule();
         self.decide_parts_at(policy, method, path, now, &mut |parts| {
