@@ -15,7 +15,12 @@ let input = 0;
 let capacity = 0;
 let reasons = null;
 let dataRanges = null;
+/** The texts of the challenges that do not depend on the request, by index. */
+let fixedChallenges = null;
+/** A challenge naming scopes: [before the names, between two, after the last]. */
+let scopePieces = null;
 const EMPTY = 0xffffffff;
+const FIXED_CHALLENGE = 0x80000000;
 
 /** What the module's hot-path calls answer when they fail: the error waits in takeFailure(). */
 export const FAILED = 0xffffffff;
@@ -157,22 +162,31 @@ export function readDecisions(policy, address) {
  */
 export function readNamedDecision(names, address) {
   if (bytes === null || bytes.byteLength === 0) refreshViews();
-  if (reasons === null) [reasons, dataRanges] = engine.decisionVocabulary();
+  if (reasons === null) [reasons, dataRanges, fixedChallenges, scopePieces] = engine.decisionVocabulary();
   let i = address >>> 2;
   const head = words[i];
   const rule = words[i + 1];
   const missingCount = words[i + 2];
   const paramCount = words[i + 3];
   let at = words[i + 4];
-  const challengeLength = words[i + 5];
+  const challengeWord = words[i + 5];
   i += 6;
   const missing = new Array(missingCount);
   for (let k = 0; k < missingCount; k += 1) missing[k] = names.scopes[words[i + k]];
   i += missingCount;
+  // The challenge comes as one of the fixed texts, or as the scopes it names, written between
+  // the module's pieces (no text decoded).
   let challenge = null;
-  if (challengeLength !== EMPTY) {
-    challenge = text(at, challengeLength);
-    at += challengeLength;
+  if (challengeWord >= FIXED_CHALLENGE) {
+    if (challengeWord !== EMPTY) challenge = fixedChallenges[challengeWord - FIXED_CHALLENGE];
+  } else {
+    challenge = scopePieces[0];
+    for (let k = 0; k < challengeWord; k += 1) {
+      if (k > 0) challenge += scopePieces[1];
+      challenge += names.scopes[words[i + k]];
+    }
+    challenge += scopePieces[2];
+    i += challengeWord;
   }
   const params = {};
   for (let k = 0; k < paramCount; k += 1) {

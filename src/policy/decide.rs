@@ -375,6 +375,70 @@ pub(crate) enum Challenge {
     TokenExpired,
 }
 
+/// A challenge as the WebAssembly output carries it (see [`DecisionParts::challenge_form`]).
+#[cfg_attr(
+    not(all(target_arch = "wasm32", target_os = "unknown")),
+    allow(dead_code)
+)]
+pub(crate) enum ChallengeForm<'a> {
+    None,
+    /// The index of its text in [`Challenge::FIXED`].
+    Fixed(usize),
+    /// The scopes it names.
+    Scopes(&'a Bits),
+}
+
+impl Challenge {
+    /// The challenges whose text does not depend on the request.
+    #[cfg_attr(
+        not(all(target_arch = "wasm32", target_os = "unknown")),
+        allow(dead_code)
+    )]
+    pub(crate) const FIXED: [Challenge; 4] = [
+        Challenge::InvalidMethod,
+        Challenge::InvalidPath,
+        Challenge::InsufficientScope,
+        Challenge::TokenExpired,
+    ];
+
+    /// The text of a challenge that names scopes: the first piece, the separator between two
+    /// names, the last piece.
+    pub(crate) const SCOPES: [&'static str; 3] = [", scope=\"", " ", "\""];
+
+    /// Writes the challenge piece by piece to `out`, naming scope `id` `name_of(id)`; false
+    /// for none.
+    pub(crate) fn write<'n>(
+        &self,
+        name_of: &dyn Fn(usize) -> &'n str,
+        out: &mut dyn FnMut(&str),
+    ) -> bool {
+        let [open, separator, close] = Challenge::SCOPES;
+        match self {
+            Challenge::None => return false,
+            Challenge::InvalidMethod => {
+                out(r#"Bearer error="invalid_request", error_description="invalid HTTP method""#)
+            }
+            Challenge::InvalidPath => {
+                out(r#"Bearer error="invalid_request", error_description="invalid request path""#)
+            }
+            Challenge::InsufficientScope => out(INSUFFICIENT_SCOPE),
+            Challenge::ScopesRequired(required) => {
+                out(INSUFFICIENT_SCOPE);
+                out(open);
+                for (i, id) in required.ones().enumerate() {
+                    if i > 0 {
+                        out(separator);
+                    }
+                    out(name_of(id));
+                }
+                out(close);
+            }
+            Challenge::TokenExpired => out(&invalid_token_challenge(ErrorCode::TokenExpired)),
+        }
+        true
+    }
+}
+
 impl DecisionParts<'static, 'static> {
     /// The refusal of a request made with an expired token ([`Reason::TokenExpired`]: a
     /// session's, once its token has expired).
@@ -415,29 +479,27 @@ impl DecisionParts<'_, '_> {
 
     /// Writes the challenge (scopes named by `policy`) piece by piece to `out`; false for none.
     pub(crate) fn write_challenge(&self, policy: &Policy, out: &mut dyn FnMut(&str)) -> bool {
+        self.challenge
+            .write(&|id| policy.scopes.get(id).map_or("", String::as_str), out)
+    }
+
+    /// The challenge in the form the WebAssembly output carries it: none, one of the fixed
+    /// texts ([`Challenge::FIXED`]), or the scopes of an `insufficient_scope` challenge that
+    /// names them (the text is [`Challenge::SCOPES`] around their names).
+    #[cfg_attr(
+        not(all(target_arch = "wasm32", target_os = "unknown")),
+        allow(dead_code)
+    )]
+    pub(crate) fn challenge_form(&self) -> ChallengeForm<'_> {
+        // The indexes of `Challenge::FIXED` (a unit test checks they agree).
         match &self.challenge {
-            Challenge::None => return false,
-            Challenge::InvalidMethod => {
-                out(r#"Bearer error="invalid_request", error_description="invalid HTTP method""#)
-            }
-            Challenge::InvalidPath => {
-                out(r#"Bearer error="invalid_request", error_description="invalid request path""#)
-            }
-            Challenge::InsufficientScope => out(INSUFFICIENT_SCOPE),
-            Challenge::ScopesRequired(required) => {
-                out(INSUFFICIENT_SCOPE);
-                out(r#", scope=""#);
-                for (i, id) in required.ones().enumerate() {
-                    if i > 0 {
-                        out(" ");
-                    }
-                    out(policy.scopes.get(id).map_or("", String::as_str));
-                }
-                out("\"");
-            }
-            Challenge::TokenExpired => out(&invalid_token_challenge(ErrorCode::TokenExpired)),
+            Challenge::None => ChallengeForm::None,
+            Challenge::InvalidMethod => ChallengeForm::Fixed(0),
+            Challenge::InvalidPath => ChallengeForm::Fixed(1),
+            Challenge::InsufficientScope => ChallengeForm::Fixed(2),
+            Challenge::TokenExpired => ChallengeForm::Fixed(3),
+            Challenge::ScopesRequired(required) => ChallengeForm::Scopes(required),
         }
-        true
     }
 
     /// The [`Decision`] (names from `policy`).
@@ -459,5 +521,59 @@ impl DecisionParts<'_, '_> {
             params: super::pattern::params_map(self.params()),
             challenge: has_challenge.then_some(challenge),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(challenge: &Challenge, names: &[&str]) -> Option<String> {
+        let mut out = String::new();
+        let name_of = |id: usize| names.get(id).copied().unwrap_or("");
+        challenge
+            .write(&name_of, &mut |piece| out.push_str(piece))
+            .then_some(out)
+    }
+
+    #[test]
+    fn challenges_in_their_output_form_give_their_text() {
+        // The fixed ones: each found at its own index.
+        for (index, fixed) in Challenge::FIXED.iter().enumerate() {
+            let challenge = match fixed {
+                Challenge::InvalidMethod => Challenge::InvalidMethod,
+                Challenge::InvalidPath => Challenge::InvalidPath,
+                Challenge::InsufficientScope => Challenge::InsufficientScope,
+                _ => Challenge::TokenExpired,
+            };
+            let parts = DecisionParts {
+                challenge,
+                ..DecisionParts::token_expired()
+            };
+            assert!(matches!(parts.challenge_form(), ChallengeForm::Fixed(i) if i == index));
+            assert!(text(fixed, &[]).is_some_and(|t| t.starts_with("Bearer error=")));
+        }
+        // One naming scopes: the text of one naming none, its last piece cut, then the names
+        // between the pieces (what the JavaScript composes).
+        let names = ["a", "b:c", "d"];
+        let [open, separator, close] = Challenge::SCOPES;
+        let none = text(&Challenge::ScopesRequired(Bits::with_len(3)), &names).unwrap();
+        let prefix = none.strip_suffix(close).unwrap();
+        assert_eq!(prefix, format!("{INSUFFICIENT_SCOPE}{open}"));
+        for ids in [vec![], vec![1], vec![0, 2], vec![0, 1, 2]] {
+            let mut mask = Bits::with_len(3);
+            let mut composed = prefix.to_string();
+            for (k, &id) in ids.iter().enumerate() {
+                mask.set(id);
+                if k > 0 {
+                    composed.push_str(separator);
+                }
+                composed.push_str(names[id]);
+            }
+            composed.push_str(close);
+            let challenge = Challenge::ScopesRequired(mask);
+            assert_eq!(text(&challenge, &names), Some(composed), "{ids:?}");
+        }
+        assert_eq!(text(&Challenge::None, &names), None);
     }
 }

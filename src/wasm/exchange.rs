@@ -12,9 +12,10 @@
 //! | 1 | the deciding rule's index + 1 (0: none) |
 //! | 2 | `m`, the number of missing scopes |
 //! | 3 | `p`, the number of captured parameters |
-//! | 4 | the address of the bytes (the challenge, then each parameter's name and value) |
-//! | 5 | the challenge's length in bytes, or `u32::MAX` for none |
+//! | 4 | the address of the bytes (each parameter's name and value) |
+//! | 5 | the challenge: `u32::MAX` for none; bit 31 set: the index of its text in the fixed texts of `decisionVocabulary`; else `c`, the number of scopes it names |
 //! | 6 .. 6 + m | the missing scopes' indexes in `scopeNames` |
+//! | then, `c` words | the indexes of the scopes the challenge names (its text is the vocabulary's pieces around their names) |
 //! | then, per parameter | the name's length, the value's length (bytes) |
 //!
 //! A batch of decisions (`decideAllInput`) is `n`, the number of decisions, then the address of
@@ -42,8 +43,8 @@ use core::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
 use super::{to_js_error, Shared};
-use crate::policy::decide::DecisionParts;
-use crate::{DataRange, Error, ErrorCode, Policy, Reason};
+use crate::policy::decide::{Challenge, ChallengeForm, DecisionParts};
+use crate::{DataRange, Error, ErrorCode, Reason};
 
 /// The bytes the JavaScript writes requests into.
 static INPUT: Shared<RefCell<Vec<u8>>> = Shared(RefCell::new(Vec::new()));
@@ -178,14 +179,11 @@ pub(crate) fn with_input<R>(
     })
 }
 
-/// Writes the decision `parts` (decided by `policy`) into the output buffer in the layout of the
-/// module documentation; returns the address of its first word.
-pub(crate) fn write_decision(
-    policy: &Policy,
-    parts: &DecisionParts<'_, '_>,
-) -> Result<usize, JsValue> {
+/// Writes the decision `parts` into the output buffer in the layout of the module
+/// documentation; returns the address of its first word.
+pub(crate) fn write_decision(parts: &DecisionParts<'_, '_>) -> Result<usize, JsValue> {
     write_output(|words, bytes| {
-        let at = push_decision(words, bytes, policy, parts);
+        let at = push_decision(words, bytes, parts);
         set_bytes_address(words, bytes, at);
     })
 }
@@ -194,7 +192,6 @@ pub(crate) fn write_decision(
 /// parts to the callback once) into the output buffer: a count, the address of each decision,
 /// then the decisions in the layout above; returns the address of the count.
 pub(crate) fn write_decisions<R>(
-    policy: &Policy,
     requests: &[R],
     mut decide: impl FnMut(&R, &mut dyn FnMut(&DecisionParts<'_, '_>)),
 ) -> Result<usize, JsValue> {
@@ -208,7 +205,7 @@ pub(crate) fn write_decisions<R>(
                 *slot = word(start);
             }
             decide(request, &mut |parts| {
-                fixes.push(push_decision(words, bytes, policy, parts));
+                fixes.push(push_decision(words, bytes, parts));
             });
         }
         // The words and bytes are where they stay: indexes become addresses.
@@ -222,11 +219,10 @@ pub(crate) fn write_decisions<R>(
     })
 }
 
-/// Writes an authorization: the granted scopes (the ids of `granted`, a mask under `policy`),
+/// Writes an authorization: the granted scopes (the ids of `granted`, a mask under the policy),
 /// then the decision; returns the address of its first word.
 #[cfg(feature = "verify")]
 pub(crate) fn write_authorization(
-    policy: &Policy,
     granted: &crate::policy::bits::Bits,
     parts: &DecisionParts<'_, '_>,
 ) -> Result<usize, JsValue> {
@@ -238,7 +234,7 @@ pub(crate) fn write_authorization(
         if let Some(first) = words.first_mut() {
             *first = count;
         }
-        let at = push_decision(words, bytes, policy, parts);
+        let at = push_decision(words, bytes, parts);
         set_bytes_address(words, bytes, at);
     })
 }
@@ -310,13 +306,15 @@ fn write_output(write: impl FnOnce(&mut Vec<u32>, &mut Vec<u8>)) -> Result<usize
     })
 }
 
+/// Word 5 of a decision for a challenge of fixed text: this bit and the text's index.
+const FIXED_CHALLENGE: u32 = 1 << 31;
+
 /// Appends the decision `parts` to `words` and `bytes` in the layout of the module documentation,
 /// with the offset of its bytes where their address goes: returns that word's index, for
 /// [`set_bytes_address`] once nothing more is written (the bytes may still move until then).
 fn push_decision(
     words: &mut Vec<u32>,
     bytes: &mut Vec<u8>,
-    policy: &Policy,
     parts: &DecisionParts<'_, '_>,
 ) -> usize {
     let start = words.len();
@@ -334,17 +332,17 @@ fn push_decision(
     let missing = parts.missing.as_ref();
     words.push(word(missing.map_or(0, |mask| mask.ones().count())));
     words.push(word(parts.params().count()));
-    let before = bytes.len();
-    words.push(word(before)); // the offset of the bytes, their address once written
-    let challenged = parts.write_challenge(policy, &mut |piece| {
-        bytes.extend_from_slice(piece.as_bytes())
-    });
-    words.push(if challenged {
-        word(bytes.len() - before)
-    } else {
-        u32::MAX
+    words.push(word(bytes.len())); // the offset of the bytes, their address once written
+    let challenge = parts.challenge_form();
+    words.push(match &challenge {
+        ChallengeForm::None => u32::MAX,
+        ChallengeForm::Fixed(index) => FIXED_CHALLENGE | word(*index),
+        ChallengeForm::Scopes(required) => word(required.ones().count()),
     });
     words.extend(missing.into_iter().flat_map(|mask| mask.ones()).map(word));
+    if let ChallengeForm::Scopes(required) = challenge {
+        words.extend(required.ones().map(word));
+    }
     for (name, value) in parts.params() {
         words.push(word(name.len()));
         words.push(word(value.len()));
@@ -398,7 +396,26 @@ pub fn decision_vocabulary() -> js_sys::Array {
         .iter()
         .map(|d| d.map_or(JsValue::NULL, |d| JsValue::from_str(d.as_str())))
         .collect();
-    js_sys::Array::of2(&reasons, &data)
+    let fixed: js_sys::Array = Challenge::FIXED
+        .iter()
+        .map(|challenge| {
+            let mut text = String::new();
+            challenge.write(&|_| "", &mut |piece| text.push_str(piece));
+            JsValue::from_str(&text)
+        })
+        .collect();
+    // The pieces around the names of a challenge that names scopes: what it writes before the
+    // first name (the text of one naming no scope), between two names, and after the last.
+    let mut open = String::new();
+    Challenge::ScopesRequired(crate::policy::bits::Bits::with_len(1))
+        .write(&|_| "", &mut |piece| open.push_str(piece));
+    let [_, separator, close] = Challenge::SCOPES;
+    let open = open.strip_suffix(close).unwrap_or(&open);
+    let scopes: js_sys::Array = [open, separator, close]
+        .iter()
+        .map(|piece| JsValue::from_str(piece))
+        .collect();
+    js_sys::Array::of4(&reasons, &data, &fixed, &scopes)
 }
 
 /// The module's memory (the JavaScript reads and writes the exchange buffers through it).

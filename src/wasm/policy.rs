@@ -176,7 +176,7 @@ impl JsPolicy {
                 let mut address = Ok(0);
                 let mask = self.inner.mask_of(&grant.inner);
                 self.inner.decide_parts(method, path, &mask, &mut |parts| {
-                    address = exchange::write_decision(&self.inner, parts);
+                    address = exchange::write_decision(parts);
                 });
                 address
             })
@@ -233,7 +233,7 @@ impl JsPolicy {
             ));
         }
         let mask = self.inner.mask_of(&grant.inner);
-        exchange::write_decisions(&self.inner, &pairs, |(method, path), finish| {
+        exchange::write_decisions(&pairs, |(method, path), finish| {
             self.inner.decide_parts(method, path, &mask, finish);
         })
     }

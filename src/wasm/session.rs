@@ -179,7 +179,7 @@ impl JsSession {
                 let mut address = Ok(0);
                 self.inner
                     .decide_parts_at(&self.policy, method, path, now, &mut |parts| {
-                        address = exchange::write_decision(&self.policy, parts);
+                        address = exchange::write_decision(parts);
                     });
                 address
             })

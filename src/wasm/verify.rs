@@ -459,7 +459,7 @@ impl JsPolicy {
                 let mut address = Ok(0);
                 self.inner
                     .authorize_parts(&request, source, &verified.token, mask, &mut |parts| {
-                        address = exchange::write_authorization(&self.inner, mask, parts);
+                        address = exchange::write_authorization(mask, parts);
                     })
                     .map_err(|e| to_js_error(&e))?;
                 address

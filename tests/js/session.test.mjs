@@ -34,7 +34,7 @@ for (const [build, api] of [['full', full], ['lite', lite]]) {
     const expired = session.decide('GET', '/accounts/7', at(NOW + 60));
     assert.equal(expired.allowed, false);
     assert.equal(expired.reason, 'token_expired');
-    assert.match(expired.challenge, /error="invalid_token"/);
+    assert.equal(expired.challenge, 'Bearer error="invalid_token", error_description="The access token expired"');
     assert.equal(session.can('GET', '/accounts/7', at(NOW + 60)), false);
     assert.equal(session.isExpired(at(NOW + 59)), false);
     assert.equal(session.isExpired(at(NOW + 60)), true);
