@@ -106,9 +106,10 @@ if (engine.Policy) {
   };
 }
 
-// Session.decide: the method and path go through the input buffer and the decision comes back
-// as Policy.decide's does, named with the names of the session's policy, read when the session
-// is made (the session keeps its own copy of the policy, which outlives the Policy object).
+// Session.can and Session.decide: the method and path go through the input buffer, and a
+// decision comes back as Policy.decide's does, named with the names of the session's policy,
+// read when the session is made (the session keeps its own copy of the policy, which outlives
+// the Policy object).
 const sessionNames = new WeakMap();
 
 /** The module's error for an argument that is not a string (src/wasm/args.rs, `string_arg`). */
@@ -117,6 +118,15 @@ function notAString(name, value) {
 }
 
 if (engine.Session) {
+  engine.Session.prototype.can = function can(method, path, options) {
+    if (typeof method !== 'string') throw notAString('method', method);
+    if (typeof path !== 'string') throw notAString('path', path);
+    writeRequest(method, path);
+    return answered(this.canInput(written.method, written.path, options)) === 1;
+  };
+  engine.Session.prototype.cannot = function cannot(method, path, options) {
+    return !this.can(method, path, options);
+  };
   engine.Session.prototype.decide = function decide(method, path, options) {
     if (typeof method !== 'string') throw notAString('method', method);
     if (typeof path !== 'string') throw notAString('path', path);

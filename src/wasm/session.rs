@@ -152,20 +152,16 @@ impl JsSession {
         Ok(self.inner.is_expired_at(now_from(&options)?))
     }
 
-    /// Whether the session may call `method path` (false once expired).
-    pub fn can(&self, method: JsValue, path: JsValue, options: JsValue) -> Result<bool, JsValue> {
-        let (method, path, now) = request_args(&method, &path, &options)?;
-        Ok(self.inner.can_at(&self.policy, &method, &path, now))
-    }
-
-    /// `!can(method, path)`.
-    pub fn cannot(
-        &self,
-        method: JsValue,
-        path: JsValue,
-        options: JsValue,
-    ) -> Result<bool, JsValue> {
-        self.can(method, path, options).map(|can| !can)
+    /// Whether the session may call the method and path written into the input buffer (false
+    /// once expired); the package's `can(method, path, options)` and `cannot`. 1 or 0; on
+    /// failure `FAILED`, the error waiting in `takeFailure()`.
+    #[wasm_bindgen(js_name = canInput)]
+    pub fn can_input(&self, method_len: usize, path_len: usize, options: JsValue) -> u32 {
+        exchange::answer_or_failed(now_from(&options).and_then(|now| {
+            exchange::with_input(method_len, path_len, |method, path| {
+                u32::from(self.inner.can_at(&self.policy, method, path, now))
+            })
+        }))
     }
 
     /// The full decision (reason `token_expired` once expired) for the method and path written

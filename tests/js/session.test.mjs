@@ -55,18 +55,24 @@ for (const [build, api] of [['full', full], ['lite', lite]]) {
       assert.deepEqual(made.decide('GET', '/accounts/7', at(NOW)), expected);
       assert.deepEqual(made.decide('DELETE', '/admin/users/1', at(NOW)), refused);
       assert.deepEqual(made.missing('DELETE', '/admin/users/1', at(NOW)), ['admin']);
+      assert.equal(made.can('GET', '/accounts/7', at(NOW)), true);
+      assert.equal(made.cannot('DELETE', '/admin/users/1', at(NOW)), true);
     }
+    assert.equal(session.can('GET', '/accounts/7', at(NOW + 60)), false, 'expired');
     // The arguments are checked as the module checks them, with its messages.
     for (const [args, message] of [
       [[42, '/x'], 'method must be a string, not number'],
       [['GET', null], 'path must be a string, not null'],
       [['GET', {}], 'path must be a string, not object'],
     ]) {
-      assert.throws(() => session.decide(...args), (error) => error instanceof ScopegateError
-        && error.code === 'invalid_argument' && error.message === message, message);
+      for (const check of ['decide', 'can', 'cannot']) {
+        assert.throws(() => session[check](...args), (error) => error instanceof ScopegateError
+          && error.code === 'invalid_argument' && error.message === message, `${check}: ${message}`);
+      }
     }
     session.free();
     assert.throws(() => session.decide('GET', '/accounts/7'), /was freed/);
+    assert.throws(() => session.can('GET', '/accounts/7'), /was freed/);
     fromResponse.free();
   });
 
