@@ -115,7 +115,8 @@ pub(crate) fn address_answer(address: Result<usize, JsValue>) -> u32 {
     }))
 }
 
-/// Above this, an input buffer is given back once smaller requests follow.
+/// Above this, an input buffer is given back once smaller requests follow (and an output
+/// buffer before the next answer is written).
 const LARGE_INPUT: usize = 1 << 20;
 
 /// The input buffer, at least `capacity` bytes long: its address in the module's memory. The
@@ -299,11 +300,24 @@ fn write_output(write: impl FnOnce(&mut Vec<u32>, &mut Vec<u8>)) -> Result<usize
     OUTPUT.with(|output| {
         let mut output = output.try_borrow_mut().map_err(|_| busy())?;
         let Output { words, bytes } = &mut *output;
-        words.clear();
-        bytes.clear();
+        empty(words, bytes);
         write(words, bytes);
         Ok(words.as_ptr() as usize)
     })
+}
+
+/// Empties the output buffer. One grown past 1 MiB for a large answer (a batch of thousands of
+/// decisions, a hostile path or token) is given back rather than kept for the small answers
+/// that follow, as the input buffer is.
+fn empty(words: &mut Vec<u32>, bytes: &mut Vec<u8>) {
+    if words.capacity().saturating_mul(4) > LARGE_INPUT {
+        *words = Vec::new();
+    }
+    if bytes.capacity() > LARGE_INPUT {
+        *bytes = Vec::new();
+    }
+    words.clear();
+    bytes.clear();
 }
 
 /// Word 5 of a decision for a challenge of fixed text: this bit and the text's index.
@@ -369,8 +383,7 @@ pub(crate) fn write_words(words: &[u32], bytes: &[u8]) -> Result<usize, JsValue>
             words: out,
             bytes: out_bytes,
         } = &mut *output;
-        out.clear();
-        out_bytes.clear();
+        empty(out, out_bytes);
         out_bytes.extend_from_slice(bytes);
         out.extend_from_slice(words);
         out.push(word(out_bytes.as_ptr() as usize));
