@@ -13,7 +13,8 @@ import { FULL } from './build.js';
 import { ScopegateError } from '../errors.js';
 import { FREED, checkNotFreed, converted, describe, freed, freedError, otherBuildMessage, requireReady } from './ready.js';
 import {
-  answered, namesFor, readDecision, readDecisions, readNamedDecision, readTokenValue, writeRequest, writeText, written,
+  answered, clock, namesFor, readDecision, readDecisions, readNamedDecision, readTokenValue, writeRequest, writeText,
+  written,
 } from './exchange.js';
 
 // The public API only: the module's internal exports (the exchange buffers, VerifierCore, ...)
@@ -121,8 +122,9 @@ if (engine.Session) {
   engine.Session.prototype.can = function can(method, path, options) {
     if (typeof method !== 'string') throw notAString('method', method);
     if (typeof path !== 'string') throw notAString('path', path);
+    const now = clock(options);
     writeRequest(method, path);
-    return answered(this.canInput(written.method, written.path, options)) === 1;
+    return answered(this.canInput(written.method, written.path, now)) === 1;
   };
   engine.Session.prototype.cannot = function cannot(method, path, options) {
     return !this.can(method, path, options);
@@ -132,8 +134,9 @@ if (engine.Session) {
     if (typeof path !== 'string') throw notAString('path', path);
     const names = sessionNames.get(this);
     if (names === undefined) throw argumentError('this Session was not made by Session.fromJwt or Session.fromTokenResponse');
+    const now = clock(options);
     writeRequest(method, path);
-    return readNamedDecision(names, answered(this.decideInput(written.method, written.path, options)));
+    return readNamedDecision(names, answered(this.decideInput(written.method, written.path, now)));
   };
 }
 

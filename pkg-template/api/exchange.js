@@ -34,6 +34,34 @@ export function answered(answer) {
   return answer;
 }
 
+const dateTime = Date.prototype.getTime;
+
+/**
+ * Unix seconds from `options.currentDate`, or the clock. `currentDate` is read once; a valid Date
+ * is read here (a call into the module costs more than the rest of a cache hit), anything else
+ * goes to the module, which gives every refusal its error (a throwing getter's exception too).
+ */
+export function clock(options) {
+  if (options === undefined || options === null) return Math.floor(Date.now() / 1000);
+  if (typeof options !== 'object') return engine.clockSeconds(options);
+  let date;
+  try {
+    date = options.currentDate;
+  } catch (error) {
+    return engine.clockSeconds({
+      get currentDate() {
+        throw error;
+      },
+    });
+  }
+  if (date === undefined || date === null) return Math.floor(Date.now() / 1000);
+  if (date instanceof Date) {
+    const millis = dateTime.call(date);
+    if (millis >= 0) return Math.floor(millis / 1000);
+  }
+  return engine.clockSeconds({ currentDate: date });
+}
+
 /** Byte lengths of the last request written: the method's and the path's. */
 export const written = { method: 0, path: 0 };
 

@@ -9,7 +9,9 @@
 import * as engine from './scopegate.js';
 import { ScopegateError } from '../errors.js';
 import { checkNotFreed, converted, freedError, requireReady } from './ready.js';
-import { answered, readAuthorization, readToken, readTokenValue, writeRequest, writeText, written } from './exchange.js';
+import {
+  answered, clock, readAuthorization, readToken, readTokenValue, writeRequest, writeText, written,
+} from './exchange.js';
 
 const { VerifierCore: Core } = engine; // not named VerifierCore here: see checks.js on bundling
 
@@ -49,34 +51,6 @@ function keyObjectKeys(keys) {
 
 function argumentError(message) {
   return new ScopegateError(message, 'invalid_argument');
-}
-
-const dateTime = Date.prototype.getTime;
-
-/**
- * Unix seconds from `options.currentDate`, or the clock. `currentDate` is read once; a valid Date
- * is read here (a call into the module costs more than the rest of a cache hit), anything else
- * goes to the module, which gives every refusal its error (a throwing getter's exception too).
- */
-function clock(options) {
-  if (options === undefined || options === null) return Math.floor(Date.now() / 1000);
-  if (typeof options !== 'object') return engine.clockSeconds(options);
-  let date;
-  try {
-    date = options.currentDate;
-  } catch (error) {
-    return engine.clockSeconds({
-      get currentDate() {
-        throw error;
-      },
-    });
-  }
-  if (date === undefined || date === null) return Math.floor(Date.now() / 1000);
-  if (date instanceof Date) {
-    const millis = dateTime.call(date);
-    if (millis >= 0) return Math.floor(millis / 1000);
-  }
-  return engine.clockSeconds({ currentDate: date });
 }
 
 function deepFreeze(value) {

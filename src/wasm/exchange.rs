@@ -431,6 +431,23 @@ pub fn decision_vocabulary() -> js_sys::Array {
     js_sys::Array::of4(&reasons, &data, &fixed, &scopes)
 }
 
+/// The unix time in seconds of `options.currentDate` (a `Date`), or of the JavaScript clock: the
+/// package reads a valid `Date` itself and hands anything else here, for its refusal.
+#[wasm_bindgen(js_name = clockSeconds)]
+pub fn clock_seconds(options: JsValue) -> Result<f64, JsValue> {
+    super::args::now_from(&options).map(|now| now as f64)
+}
+
+/// A unix time in seconds from JavaScript (finite and non-negative: the package reads it with
+/// `clock` in exchange.js, from a checked `Date` or `Date.now()`); anything else reads as 0.
+pub(crate) fn seconds(now: f64) -> u64 {
+    if now.is_finite() && now >= 0.0 {
+        now as u64
+    } else {
+        0
+    }
+}
+
 /// The module's memory (the JavaScript reads and writes the exchange buffers through it).
 #[wasm_bindgen(js_name = wasmMemory)]
 pub fn wasm_memory() -> JsValue {

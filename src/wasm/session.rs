@@ -152,33 +152,34 @@ impl JsSession {
         Ok(self.inner.is_expired_at(now_from(&options)?))
     }
 
-    /// Whether the session may call the method and path written into the input buffer (false
-    /// once expired); the package's `can(method, path, options)` and `cannot`. 1 or 0; on
-    /// failure `FAILED`, the error waiting in `takeFailure()`.
+    /// Whether the session may call the method and path written into the input buffer at `now`
+    /// (unix seconds, read by the package from `options.currentDate` or the clock; false once
+    /// expired); the package's `can(method, path, options)` and `cannot`. 1 or 0; on failure
+    /// `FAILED`, the error waiting in `takeFailure()`.
     #[wasm_bindgen(js_name = canInput)]
-    pub fn can_input(&self, method_len: usize, path_len: usize, options: JsValue) -> u32 {
-        exchange::answer_or_failed(now_from(&options).and_then(|now| {
-            exchange::with_input(method_len, path_len, |method, path| {
-                u32::from(self.inner.can_at(&self.policy, method, path, now))
-            })
-        }))
+    pub fn can_input(&self, method_len: usize, path_len: usize, now: f64) -> u32 {
+        let now = exchange::seconds(now);
+        exchange::answer_or_failed(exchange::with_input(
+            method_len,
+            path_len,
+            |method, path| u32::from(self.inner.can_at(&self.policy, method, path, now)),
+        ))
     }
 
     /// The full decision (reason `token_expired` once expired) for the method and path written
-    /// into the input buffer, written into the output buffer (see [`super::exchange`]); the
-    /// package's `decide(method, path, options)`. Returns its address, or `FAILED` with the
-    /// error waiting in `takeFailure()`.
+    /// into the input buffer, at `now` (as for `canInput`), written into the output buffer (see
+    /// [`super::exchange`]); the package's `decide(method, path, options)`. Returns its
+    /// address, or `FAILED` with the error waiting in `takeFailure()`.
     #[wasm_bindgen(js_name = decideInput)]
-    pub fn decide_input(&self, method_len: usize, path_len: usize, options: JsValue) -> u32 {
-        let decided = now_from(&options).and_then(|now| {
-            exchange::with_input(method_len, path_len, |method, path| {
-                let mut address = Ok(0);
-                self.inner
-                    .decide_parts_at(&self.policy, method, path, now, &mut |parts| {
-                        address = exchange::write_decision(parts);
-                    });
-                address
-            })
+    pub fn decide_input(&self, method_len: usize, path_len: usize, now: f64) -> u32 {
+        let now = exchange::seconds(now);
+        let decided = exchange::with_input(method_len, path_len, |method, path| {
+            let mut address = Ok(0);
+            self.inner
+                .decide_parts_at(&self.policy, method, path, now, &mut |parts| {
+                    address = exchange::write_decision(parts);
+                });
+            address
         });
         exchange::address_answer(decided.and_then(|address| address))
     }

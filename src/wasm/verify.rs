@@ -7,8 +7,8 @@ use crate::prelude::*;
 use wasm_bindgen::prelude::*;
 
 use super::args::{
-    bytes_arg, decode_options, get, invalid_argument, is_absent, json_text_arg, now_from,
-    optional_duration, optional_string_arg, string_arg, string_list, uint8_array_arg,
+    bytes_arg, decode_options, get, invalid_argument, is_absent, json_text_arg, optional_duration,
+    optional_string_arg, string_arg, string_list, uint8_array_arg,
 };
 use super::exchange;
 use super::policy::JsPolicy;
@@ -249,7 +249,7 @@ impl JsVerifierCore {
             payload,
         } = self
             .inner
-            .finish_with_texts(pending.pending, seconds(now))
+            .finish_with_texts(pending.pending, exchange::seconds(now))
             .map_err(|e| to_js_error(&e))?;
         let valid_until = self.inner.cacheable_until(&token);
         let valid_from = self.inner.valid_from(&token);
@@ -269,7 +269,8 @@ impl JsVerifierCore {
     /// would give waiting in `takeFailure()` (the package throws it).
     pub fn recheck(&self, verified: &JsVerifiedToken, now: f64) -> u32 {
         let checked = if verified.verifier == self.inner.id() {
-            self.inner.check_claims(&verified.token, seconds(now))
+            self.inner
+                .check_claims(&verified.token, exchange::seconds(now))
         } else {
             Err(Error::new(
                 ErrorCode::InvalidArgument,
@@ -359,22 +360,6 @@ impl JsVerifiedToken {
     pub fn valid_from(&self) -> f64 {
         self.valid_from as f64
     }
-}
-
-/// A unix time in seconds from JavaScript (finite and non-negative: the package reads it from a
-/// checked `Date` or `Date.now()`); anything else reads as 0.
-fn seconds(now: f64) -> u64 {
-    if now.is_finite() && now >= 0.0 {
-        now as u64
-    } else {
-        0
-    }
-}
-
-/// The unix time in seconds of `options.currentDate` (a `Date`), or of the JavaScript clock.
-#[wasm_bindgen(js_name = clockSeconds)]
-pub fn clock_seconds(options: JsValue) -> Result<f64, JsValue> {
-    now_from(&options).map(|now| now as f64)
 }
 
 /// Finds the bearer token of the request whose target (`target_len` bytes) and, when
