@@ -456,18 +456,25 @@ impl DecisionParts<'static, 'static> {
 }
 
 impl DecisionParts<'_, '_> {
-    /// The scopes that would allow the request, as
-    /// [`Decision::scopes_to_allow`](crate::Decision::scopes_to_allow) gives them: `Some(None)`
-    /// for none (allowed), `Some(mask)` for the missing ones, `None` when no scope would help.
+    /// The scopes that would allow the request (names from `policy`), as
+    /// [`Decision::scopes_to_allow`](crate::Decision::scopes_to_allow) gives them: empty when
+    /// allowed, `None` when no scope would help.
     #[cfg_attr(
         not(all(target_arch = "wasm32", target_os = "unknown")),
         allow(dead_code)
     )]
-    pub(crate) fn scopes_to_allow(&self) -> Option<Option<&Bits>> {
+    pub(crate) fn scopes_to_allow(&self, policy: &Policy) -> Option<ScopeSet> {
         match self.reason {
-            Reason::Allowed | Reason::InsufficientScope => Some(self.missing.as_ref()),
+            Reason::Allowed | Reason::InsufficientScope => Some(self.missing_names(policy)),
             _ => None,
         }
+    }
+
+    /// The missing scopes, named by `policy` (sorted).
+    fn missing_names(&self, policy: &Policy) -> ScopeSet {
+        self.missing
+            .as_ref()
+            .map_or_else(ScopeSet::new, |m| policy.names_of(m))
     }
 
     /// The captured path parameters, ordered by name.
@@ -513,10 +520,7 @@ impl DecisionParts<'_, '_> {
                 .rule
                 .and_then(|r| policy.rules.get(r))
                 .map(|r| Arc::clone(&r.id)),
-            missing: self
-                .missing
-                .as_ref()
-                .map_or_else(ScopeSet::new, |m| policy.names_of(m)),
+            missing: self.missing_names(policy),
             data: self.data,
             params: super::pattern::params_map(self.params()),
             challenge: has_challenge.then_some(challenge),

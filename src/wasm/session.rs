@@ -193,27 +193,18 @@ impl JsSession {
         options: JsValue,
     ) -> Result<JsValue, JsValue> {
         let (method, path, now) = request_args(&method, &path, &options)?;
-        let mut names = None;
+        let mut scopes = None;
         self.inner
             .decide_parts_at(&self.policy, &method, &path, now, &mut |parts| {
-                names = parts.scopes_to_allow().map(|missing| {
-                    // Sorted by name, as `Decision::scopes_to_allow`'s set.
-                    let all = self.policy.scope_names();
-                    let mut sorted: Vec<&str> = missing
-                        .into_iter()
-                        .flat_map(|mask| mask.ones())
-                        .filter_map(|id| all.get(id).map(String::as_str))
-                        .collect();
-                    sorted.sort_unstable();
-                    sorted.dedup();
-                    let names = js_sys::Array::new();
-                    for name in sorted {
-                        names.push(&JsValue::from_str(name));
-                    }
-                    names
-                });
+                scopes = parts.scopes_to_allow(&self.policy);
             });
-        Ok(names.map_or(JsValue::NULL, JsValue::from))
+        Ok(scopes.map_or(JsValue::NULL, |scopes| {
+            let names = js_sys::Array::new();
+            for name in &scopes {
+                names.push(&JsValue::from_str(name));
+            }
+            names.into()
+        }))
     }
 
     /// `url` with `access_token=` added, only when the policy's `transport.query` allows this
