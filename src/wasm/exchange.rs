@@ -117,7 +117,7 @@ pub(crate) fn address_answer(address: Result<usize, JsValue>) -> u32 {
 
 /// Above this, an input buffer is given back once smaller requests follow (and an output
 /// buffer before the next answer is written).
-const LARGE_INPUT: usize = 1 << 20;
+const LARGE_BUFFER: usize = 1 << 20;
 
 /// The input buffer, at least `capacity` bytes long: its address in the module's memory. The
 /// address stays valid until the next call. A buffer grown past 1 MiB for one large request
@@ -126,7 +126,7 @@ const LARGE_INPUT: usize = 1 << 20;
 pub fn input_buffer(capacity: usize) -> Result<usize, JsValue> {
     INPUT.with(|input| {
         let mut input = input.try_borrow_mut().map_err(|_| busy())?;
-        if input.len() > LARGE_INPUT && capacity.saturating_mul(4) <= input.len() {
+        if input.len() > LARGE_BUFFER && capacity.saturating_mul(4) <= input.len() {
             input.truncate(capacity);
             input.shrink_to_fit();
         }
@@ -310,10 +310,10 @@ fn write_output(write: impl FnOnce(&mut Vec<u32>, &mut Vec<u8>)) -> Result<usize
 /// decisions, a hostile path or token) is given back rather than kept for the small answers
 /// that follow, as the input buffer is.
 fn empty(words: &mut Vec<u32>, bytes: &mut Vec<u8>) {
-    if words.capacity().saturating_mul(4) > LARGE_INPUT {
+    if words.capacity().saturating_mul(4) > LARGE_BUFFER {
         *words = Vec::new();
     }
-    if bytes.capacity() > LARGE_INPUT {
+    if bytes.capacity() > LARGE_BUFFER {
         *bytes = Vec::new();
     }
     words.clear();
@@ -417,14 +417,7 @@ pub fn decision_vocabulary() -> js_sys::Array {
             JsValue::from_str(&text)
         })
         .collect();
-    // The pieces around the names of a challenge that names scopes: what it writes before the
-    // first name (the text of one naming no scope), between two names, and after the last.
-    let mut open = String::new();
-    Challenge::ScopesRequired(crate::policy::bits::Bits::with_len(1))
-        .write(&|_| "", &mut |piece| open.push_str(piece));
-    let [_, separator, close] = Challenge::SCOPES;
-    let open = open.strip_suffix(close).unwrap_or(&open);
-    let scopes: js_sys::Array = [open, separator, close]
+    let scopes: js_sys::Array = Challenge::scope_pieces()
         .iter()
         .map(|piece| JsValue::from_str(piece))
         .collect();
