@@ -6,7 +6,10 @@
 //   node child/cold.mjs none                            → the empty process, for the wall-clock baseline
 //   TRACE_LOG=<file> node --import ./child/trace.mjs child/cold.mjs <tool> <workload.json>
 //                                                       → also the files the tool loaded (sizes)
-import { readFileSync } from 'node:fs';
+// fs from process.getBuiltinModule, not `import 'node:fs'`: that import builds fs's ES module
+// namespace, which loads Node's stream classes, and a tool that imports node:fs would then find
+// that work done before its clock starts.
+const { readFileSync } = process.getBuiltinModule('node:fs');
 
 const [tool, file] = process.argv.slice(2);
 if (tool === 'none') {
