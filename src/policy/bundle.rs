@@ -680,74 +680,15 @@ fn build(payload: Payload<'_>, limits: &Limits) -> Result<Policy, Error> {
     let mut rule_texts = Vec::with_capacity(body.rules.len());
     let mut segments = 0usize;
     let mut param_names = ParamNames::default();
+    let context = RuleContext {
+        scopes: width,
+        methods: body.methods.len(),
+        limits,
+    };
     for rule in body.rules {
-        let patterns = rule.paths.len().saturating_add(rule.except.len());
-        within(
-            "path patterns in a rule",
-            patterns,
-            limits.max_patterns_per_rule,
-            "max_patterns_per_rule",
-        )?;
-        if rule.id.trim().is_empty() || rule.paths.is_empty() {
-            return Err(invalid("a rule has an empty id or no path pattern"));
-        }
-        ids_below(&rule.all, width, "a rule's all_of")?;
-        ids_below(&rule.any, width, "a rule's any_of")?;
-        if !strictly_ascending(&rule.all) {
-            return Err(invalid(format!(
-                "rule {:?}: all_of is not sorted without repeats",
-                rule.id
-            )));
-        }
-        let methods = match rule.methods {
-            None => Methods::Any,
-            Some(ids) => {
-                ids_below(&ids, body.methods.len(), "a rule's methods")?;
-                if ids.is_empty() || !strictly_ascending(&ids) {
-                    return Err(invalid(format!(
-                        "rule {:?}: its methods are empty or not sorted without repeats",
-                        rule.id
-                    )));
-                }
-                Methods::Named(ids.into_boxed_slice())
-            }
-        };
-        // The `paths` are kept (parsed from the bundle's own strings, not copied); the `except`
-        // patterns are only checked: the trie and the rule texts hold them.
-        let mut checked = |parsed: Result<PathPattern, Error>| {
-            let pattern =
-                parsed.map_err(|e| invalid(format!("rule {:?}: {}", rule.id, e.message())))?;
-            within(
-                "path pattern segments",
-                pattern.segment_count(),
-                limits.max_segments_per_pattern,
-                "max_segments_per_pattern",
-            )?;
-            segments = segments.saturating_add(pattern.segment_count());
-            Ok::<_, Error>(pattern)
-        };
-        let mut paths = Vec::with_capacity(rule.paths.len());
-        for source in rule.paths {
-            paths.push(checked(PathPattern::parse_with(
-                source.into_boxed_str(),
-                &mut param_names,
-            ))?);
-        }
-        for source in &rule.except {
-            checked(PathPattern::parse_with(
-                source.as_str().into(),
-                &mut param_names,
-            ))?;
-        }
-        rule_texts.push((rule.description, rule.except));
-        rules.push(CompiledRule {
-            id: rule.id.into(),
-            effect: rule.effect,
-            all: rule.all.into_boxed_slice(),
-            any: rule.any.into_boxed_slice(),
-            methods,
-            paths,
-        });
+        let (compiled, texts) = compile_rule(rule, &context, &mut segments, &mut param_names)?;
+        rules.push(compiled);
+        rule_texts.push(texts);
     }
 
     let trie = build_trie(body.trie, rules.len(), segments, matching.case_insensitive)?;
@@ -774,6 +715,93 @@ fn build(payload: Payload<'_>, limits: &Limits) -> Result<Policy, Error> {
         methods: body.methods,
         matching,
     }))
+}
+
+/// What checking a bundle's rules needs from the rest of it.
+struct RuleContext<'l> {
+    /// The number of scopes (ids are below it).
+    scopes: usize,
+    /// The number of method names (ids are below it).
+    methods: usize,
+    limits: &'l Limits,
+}
+
+/// Checks and compiles one rule of a bundle; also answers its description and `except` patterns.
+/// Its own function, not inlined: V8 re-compiles a WebAssembly function with its optimizing
+/// compiler once it has run long enough, and the whole load as one function (9 KB in the lite
+/// module) took 10-12 ms of that compiler in each cold start, beside the load itself on a 2-core
+/// machine (benches/RESULTS.md, 2026-12-03).
+#[inline(never)]
+fn compile_rule(
+    rule: WireRule<'_>,
+    context: &RuleContext<'_>,
+    segments: &mut usize,
+    param_names: &mut ParamNames,
+) -> Result<(CompiledRule, (String, Vec<String>)), Error> {
+    let patterns = rule.paths.len().saturating_add(rule.except.len());
+    within(
+        "path patterns in a rule",
+        patterns,
+        context.limits.max_patterns_per_rule,
+        "max_patterns_per_rule",
+    )?;
+    if rule.id.trim().is_empty() || rule.paths.is_empty() {
+        return Err(invalid("a rule has an empty id or no path pattern"));
+    }
+    ids_below(&rule.all, context.scopes, "a rule's all_of")?;
+    ids_below(&rule.any, context.scopes, "a rule's any_of")?;
+    if !strictly_ascending(&rule.all) {
+        return Err(invalid(format!(
+            "rule {:?}: all_of is not sorted without repeats",
+            rule.id
+        )));
+    }
+    let methods = match rule.methods {
+        None => Methods::Any,
+        Some(ids) => {
+            ids_below(&ids, context.methods, "a rule's methods")?;
+            if ids.is_empty() || !strictly_ascending(&ids) {
+                return Err(invalid(format!(
+                    "rule {:?}: its methods are empty or not sorted without repeats",
+                    rule.id
+                )));
+            }
+            Methods::Named(ids.into_boxed_slice())
+        }
+    };
+    // The `paths` are kept (parsed from the bundle's own strings, not copied); the `except`
+    // patterns are only checked: the trie and the rule texts hold them.
+    let mut checked = |parsed: Result<PathPattern, Error>| {
+        let pattern =
+            parsed.map_err(|e| invalid(format!("rule {:?}: {}", rule.id, e.message())))?;
+        within(
+            "path pattern segments",
+            pattern.segment_count(),
+            context.limits.max_segments_per_pattern,
+            "max_segments_per_pattern",
+        )?;
+        *segments = segments.saturating_add(pattern.segment_count());
+        Ok::<_, Error>(pattern)
+    };
+    let mut paths = Vec::with_capacity(rule.paths.len());
+    for source in rule.paths {
+        paths.push(checked(PathPattern::parse_with(
+            source.into_boxed_str(),
+            param_names,
+        ))?);
+    }
+    for source in &rule.except {
+        checked(PathPattern::parse_with(source.as_str().into(), param_names))?;
+    }
+    let compiled = CompiledRule {
+        id: rule.id.into(),
+        effect: rule.effect,
+        all: rule.all.into_boxed_slice(),
+        any: rule.any.into_boxed_slice(),
+        methods,
+        paths,
+    };
+    Ok((compiled, (rule.description, rule.except)))
 }
 
 /// What a policy loaded from a bundle holds besides its compiled form, and its document, built
@@ -884,61 +912,80 @@ fn build_trie(
     let mut has_parent = vec![false; count];
     let mut nodes = Vec::with_capacity(count);
     for (index, node) in wire.into_iter().enumerate() {
-        let literals: Vec<(LiteralKey, u32)> = node
-            .literals
-            .into_iter()
-            .map(|(text, child)| (LiteralKey::new(text.into()), child))
-            .collect();
-        if fold_case
-            && literals
-                .iter()
-                .any(|(key, _)| key.text.bytes().any(|b| b.is_ascii_uppercase()))
-        {
-            return Err(invalid(
-                "a case-insensitive trie holds an upper-case literal",
-            ));
-        }
-        if !literals
-            .windows(2)
-            .all(|pair| matches!(pair, [(a, _), (b, _)] if a < b))
-        {
-            return Err(invalid("a trie node's literals are not sorted"));
-        }
-        for child in literals.iter().map(|(_, c)| *c).chain(node.one) {
-            let slot = has_parent
-                .get_mut(child as usize)
-                .filter(|_| child as usize > index);
-            match slot {
-                Some(seen) if !*seen => *seen = true,
-                _ => {
-                    return Err(invalid(format!(
-                        "trie node {index} has child {child}, which is out of order, out of range or shared"
-                    )))
-                }
-            }
-        }
-        let hits = |list: Vec<(u32, bool)>| -> Result<Vec<Hit>, Error> {
-            list.into_iter()
-                .map(|(rule, except)| {
-                    if (rule as usize) < rule_count {
-                        Ok(Hit { rule, except })
-                    } else {
-                        Err(invalid(format!(
-                            "a trie node names rule {rule}, but there are {rule_count}"
-                        )))
-                    }
-                })
-                .collect()
-        };
-        nodes.push(Node {
-            literals,
-            one: node.one,
-            rest: hits(node.rest)?,
-            end: hits(node.end)?,
-        });
+        nodes.push(trie_node(
+            index,
+            node,
+            rule_count,
+            fold_case,
+            &mut has_parent,
+        )?);
     }
     if has_parent.iter().skip(1).any(|seen| !seen) {
         return Err(invalid("a trie node other than the root has no parent"));
     }
     Ok(Trie { nodes })
+}
+
+/// Checks and builds node `index` of the route trie, marking its children in `has_parent`. Its
+/// own function, not inlined, for the reason given at [`compile_rule`].
+#[inline(never)]
+fn trie_node(
+    index: usize,
+    node: WireNode,
+    rule_count: usize,
+    fold_case: bool,
+    has_parent: &mut [bool],
+) -> Result<Node, Error> {
+    let literals: Vec<(LiteralKey, u32)> = node
+        .literals
+        .into_iter()
+        .map(|(text, child)| (LiteralKey::new(text.into()), child))
+        .collect();
+    if fold_case
+        && literals
+            .iter()
+            .any(|(key, _)| key.text.bytes().any(|b| b.is_ascii_uppercase()))
+    {
+        return Err(invalid(
+            "a case-insensitive trie holds an upper-case literal",
+        ));
+    }
+    if !literals
+        .windows(2)
+        .all(|pair| matches!(pair, [(a, _), (b, _)] if a < b))
+    {
+        return Err(invalid("a trie node's literals are not sorted"));
+    }
+    for child in literals.iter().map(|(_, c)| *c).chain(node.one) {
+        let slot = has_parent
+            .get_mut(child as usize)
+            .filter(|_| child as usize > index);
+        match slot {
+            Some(seen) if !*seen => *seen = true,
+            _ => {
+                return Err(invalid(format!(
+                    "trie node {index} has child {child}, which is out of order, out of range or shared"
+                )))
+            }
+        }
+    }
+    let hits = |list: Vec<(u32, bool)>| -> Result<Vec<Hit>, Error> {
+        list.into_iter()
+            .map(|(rule, except)| {
+                if (rule as usize) < rule_count {
+                    Ok(Hit { rule, except })
+                } else {
+                    Err(invalid(format!(
+                        "a trie node names rule {rule}, but there are {rule_count}"
+                    )))
+                }
+            })
+            .collect()
+    };
+    Ok(Node {
+        literals,
+        one: node.one,
+        rest: hits(node.rest)?,
+        end: hits(node.end)?,
+    })
 }
