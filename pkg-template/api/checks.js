@@ -118,10 +118,15 @@ function notAString(name, value) {
   return argumentError(`${name} must be a string, not ${value === null ? 'null' : typeof value}`);
 }
 
+/** Throws that error unless `method` and `path` are strings. */
+function requireMethodAndPath(method, path) {
+  if (typeof method !== 'string') throw notAString('method', method);
+  if (typeof path !== 'string') throw notAString('path', path);
+}
+
 if (engine.Session) {
   engine.Session.prototype.can = function can(method, path, options) {
-    if (typeof method !== 'string') throw notAString('method', method);
-    if (typeof path !== 'string') throw notAString('path', path);
+    requireMethodAndPath(method, path);
     const now = clock(options);
     writeRequest(method, path);
     return answered(this.canInput(written.method, written.path, now)) === 1;
@@ -130,8 +135,7 @@ if (engine.Session) {
     return !this.can(method, path, options);
   };
   engine.Session.prototype.decide = function decide(method, path, options) {
-    if (typeof method !== 'string') throw notAString('method', method);
-    if (typeof path !== 'string') throw notAString('path', path);
+    requireMethodAndPath(method, path);
     const names = sessionNames.get(this);
     if (names === undefined) throw argumentError('this Session was not made by Session.fromJwt or Session.fromTokenResponse');
     const now = clock(options);
