@@ -1,5 +1,6 @@
 // The npm package's API in Node, through node:test: errors, bad input, lifetimes and memory.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'node:test';
@@ -42,6 +43,15 @@ test('a decision is a plain object with the documented fields', () => {
   const params = named.decide('GET', '/x/a/b/c', named.expand('read')).params;
   assert.equal(Object.getPrototypeOf(params), Object.prototype);
   assert.deepEqual(Object.entries(params), [['__proto__', 'a'], ['constructor', 'b'], ['toString', 'c']]);
+});
+
+test('the Node entry refuses a runtime without process.getBuiltinModule with a clear message', () => {
+  for (const entry of ['scopegate', 'scopegate/lite']) {
+    const script = `process.getBuiltinModule = undefined; await import(${JSON.stringify(entry)});`;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    assert.notEqual(run.status, 0, entry);
+    assert.match(run.stderr, /scopegate: this entry needs Node >= 20\.19 or Bun \(process\.getBuiltinModule\)/, entry);
+  }
 });
 
 test('grants follow each API default rule', () => {
