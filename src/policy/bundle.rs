@@ -723,6 +723,7 @@ struct RuleContext<'l> {
     scopes: usize,
     /// The number of method names (ids are below it).
     methods: usize,
+    /// The limits the bundle is loaded within.
     limits: &'l Limits,
 }
 
