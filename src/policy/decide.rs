@@ -513,14 +513,14 @@ impl DecisionParts<'_, '_> {
         allow(dead_code)
     )]
     pub(crate) fn challenge_form(&self) -> ChallengeForm<'_> {
-        // The indexes of `Challenge::FIXED` (a unit test checks they agree).
         match &self.challenge {
             Challenge::None => ChallengeForm::None,
-            Challenge::InvalidMethod => ChallengeForm::Fixed(0),
-            Challenge::InvalidPath => ChallengeForm::Fixed(1),
-            Challenge::InsufficientScope => ChallengeForm::Fixed(2),
-            Challenge::TokenExpired => ChallengeForm::Fixed(3),
             Challenge::ScopesRequired(required) => ChallengeForm::Scopes(required),
+            // Where it sits in `Challenge::FIXED` (every other challenge is there).
+            fixed => Challenge::FIXED
+                .iter()
+                .position(|f| core::mem::discriminant(f) == core::mem::discriminant(fixed))
+                .map_or(ChallengeForm::None, ChallengeForm::Fixed),
         }
     }
 
