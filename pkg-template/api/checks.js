@@ -125,14 +125,16 @@ function requireMethodAndPath(method, path) {
 }
 
 if (engine.Session) {
-  engine.Session.prototype.can = function can(method, path, options) {
+  const can = function can(method, path, options) {
     requireMethodAndPath(method, path);
     const now = clock(options);
     writeRequest(method, path);
     return answered(this.canInput(written.method, written.path, now)) === 1;
   };
+  engine.Session.prototype.can = can;
+  // Through `can` itself, not the prototype's: that one is wrapped below, as this one is.
   engine.Session.prototype.cannot = function cannot(method, path, options) {
-    return !this.can(method, path, options);
+    return !can.call(this, method, path, options);
   };
   engine.Session.prototype.decide = function decide(method, path, options) {
     requireMethodAndPath(method, path);
