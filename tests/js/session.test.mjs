@@ -73,6 +73,7 @@ for (const [build, api] of [['full', full], ['lite', lite]]) {
     session.free();
     assert.throws(() => session.decide('GET', '/accounts/7'), /was freed/);
     assert.throws(() => session.can('GET', '/accounts/7'), /was freed/);
+    assert.throws(() => session.cannot('GET', '/accounts/7'), /^ScopegateError: Session\.cannot: this Session was freed/);
     fromResponse.free();
   });
 
