@@ -122,7 +122,12 @@ export interface RemoteJwksOptions extends VerifyOptions {
    * (stale-if-error; default 86400, one day).
    */
   maxStale?: number;
-  /** Told of each failed fetch (network, timeout, non-2xx, a body that is not a valid key set). */
+  /**
+   * The largest JWKS (and, for `fromIssuer`, metadata document) read, in bytes (default 1048576,
+   * 1 MiB); a larger body is a failed fetch, read no further.
+   */
+  maxBytes?: number;
+  /** Told of each failed fetch (network, timeout, non-2xx, a body over maxBytes or not a valid key set). */
   onError?: (error: ScopegateError) => void;
 }
 

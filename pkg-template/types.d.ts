@@ -387,6 +387,8 @@ export interface RemoteBundleOptions {
   ttl?: number;
   /** Fetch timeout; default 5. */
   timeout?: number;
+  /** The largest bundle read, in bytes (default 8388608, 8 MiB, the most a Policy loads); a larger body is a failed check, read no further. */
+  maxBytes?: number;
   /** The fetch function; default globalThis.fetch. */
   fetch?: typeof fetch;
   /** Called with a ScopegateError (`policy_unavailable`) on every failed check; the last good policy stays. */

@@ -159,11 +159,67 @@ if (engineLoaded) {
   }
 }
 
+/** The largest bundle a Policy loads (Limits::max_document_bytes): RemoteBundle's default maxBytes. */
+const MAX_BUNDLE_BYTES = 8 * 1024 * 1024;
+
+/** An optional byte limit (`fallback` when absent): a whole number of bytes, at least 1. */
+export function byteLimit(label, value, fallback) {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new ScopegateError(`${label}: maxBytes must be a whole number of bytes, at least 1`, 'invalid_argument');
+  }
+  return value;
+}
+
+/**
+ * The body of a fetched `response` as bytes, refused once it is longer than `maxBytes`: a larger
+ * Content-Length is refused before reading, and a body is read no further than that, so a wrong
+ * or hostile URL cannot fill the memory of the worker that reads it. A response without a stream
+ * body (a custom `fetch` may answer a plain object) is read whole with arrayBuffer() or text().
+ */
+export async function bodyUpTo(response, maxBytes) {
+  const tooLarge = () => new Error(`the body has more than maxBytes (${maxBytes} bytes)`);
+  const body = response.body;
+  const stream = typeof body?.getReader === 'function';
+  if (Number(response.headers?.get?.('content-length')) > maxBytes) {
+    if (stream) body.cancel().catch(() => {});
+    throw tooLarge();
+  }
+  if (!stream) {
+    const bytes = typeof response.arrayBuffer === 'function'
+      ? new Uint8Array(await response.arrayBuffer())
+      : new TextEncoder().encode(await response.text());
+    if (bytes.byteLength > maxBytes) throw tooLarge();
+    return bytes;
+  }
+  const reader = body.getReader();
+  const chunks = [];
+  let length = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    length += value.byteLength;
+    if (length > maxBytes) {
+      reader.cancel().catch(() => {});
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  if (chunks.length === 1) return chunks[0];
+  const bytes = new Uint8Array(length);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return bytes;
+}
+
 /**
  * A policy bundle kept up to date from a URL: fetched with `If-None-Match` once `ttl` seconds
  * have passed, swapped in whole between requests, and the last good policy kept on any failure
- * (network, HTTP error, bad signature, bad bytes), reported to `onError`. `policy()` resolves to
- * the current Policy; guard() takes a RemoteBundle as its `policy`.
+ * (network, HTTP error, bad signature, bad bytes, a body over `maxBytes`), reported to `onError`.
+ * `policy()` resolves to the current Policy; guard() takes a RemoteBundle as its `policy`.
  */
 export class RemoteBundle {
   #url;
@@ -171,6 +227,7 @@ export class RemoteBundle {
   #fetch;
   #ttl;
   #timeout;
+  #maxBytes;
   #onError;
   #onUpdate;
   #policy = null;
@@ -185,8 +242,8 @@ export class RemoteBundle {
     if (typeof url !== 'string' && !(url instanceof URL)) {
       throw new ScopegateError('RemoteBundle needs the bundle URL', 'invalid_argument');
     }
-    const { verifyKey, ttl, timeout, fetch: fetchFn, onError, onUpdate } = options(
-      remoteOptions, 'RemoteBundle', ['verifyKey', 'ttl', 'timeout', 'fetch', 'onError', 'onUpdate'],
+    const { verifyKey, ttl, timeout, maxBytes, fetch: fetchFn, onError, onUpdate } = options(
+      remoteOptions, 'RemoteBundle', ['verifyKey', 'ttl', 'timeout', 'maxBytes', 'fetch', 'onError', 'onUpdate'],
     );
     for (const [name, fn] of [['fetch', fetchFn], ['onError', onError], ['onUpdate', onUpdate]]) {
       if (fn !== undefined && typeof fn !== 'function') {
@@ -198,6 +255,7 @@ export class RemoteBundle {
     this.#fetch = fetchFn ?? globalThis.fetch.bind(globalThis);
     this.#ttl = seconds('RemoteBundle', 'ttl', ttl, 60);
     this.#timeout = seconds('RemoteBundle', 'timeout', timeout, 5);
+    this.#maxBytes = byteLimit('RemoteBundle', maxBytes, MAX_BUNDLE_BYTES);
     this.#onError = onError;
     this.#onUpdate = onUpdate;
   }
@@ -246,7 +304,7 @@ export class RemoteBundle {
     if (!response?.ok) return this.#failed(`answered HTTP ${response?.status}`);
     let policy;
     try {
-      const bytes = new Uint8Array(await response.arrayBuffer());
+      const bytes = await bodyUpTo(response, this.#maxBytes);
       policy = await Policy.fromBundle(bytes, this.#verifyKey === undefined ? undefined : { verifyKey: this.#verifyKey });
     } catch (cause) {
       const detail = cause instanceof ScopegateError ? `${cause.code}: ${cause.message}` : (cause?.message ?? cause);

@@ -3,7 +3,7 @@
 // WebAssembly core).
 import { Verifier } from './verify.js';
 import { ScopegateError } from '../errors.js';
-import { RemoteBundle } from './bundle.js';
+import { RemoteBundle, bodyUpTo, byteLimit } from './bundle.js';
 import { converted, seconds } from './ready.js';
 import * as engine from './scopegate.js';
 
@@ -15,9 +15,9 @@ export { Verifier, Authorization } from './verify.js';
  * unknown `kid` triggers a refetch, at most once per `cooldown` seconds; never more than one
  * fetch is in flight.
  *
- * It fails safe: when a refetch fails (network error, timeout, a non-2xx answer, a body that is
- * not a valid key set), the last good keys stay in use for up to `maxStale` seconds past their
- * expiry (stale-if-error), and `onError(error)` is told. Without good keys, `verifier()` throws a
+ * It fails safe: when a refetch fails (network error, timeout, a non-2xx answer, a body over
+ * `maxBytes` or not a valid key set), the last good keys stay in use for up to `maxStale`
+ * seconds past their expiry (stale-if-error), and `onError(error)` is told. Without good keys, `verifier()` throws a
  * ScopegateError with code `jwks_unavailable` (guard() answers 503). Nothing else is thrown.
  */
 /**
@@ -48,7 +48,10 @@ function metadataUrls(issuer) {
   ];
 }
 
-async function discoverJwksUri(issuer, fetchFn) {
+/** A JWKS (or metadata document) larger than this is refused unless `maxBytes` says otherwise. */
+const MAX_JWKS_BYTES = 1024 * 1024;
+
+async function discoverJwksUri(issuer, fetchFn, maxBytes) {
   const failures = [];
   for (const url of metadataUrls(issuer)) {
     let metadata;
@@ -58,7 +61,7 @@ async function discoverJwksUri(issuer, fetchFn) {
         failures.push(`${url}: HTTP ${response?.status}`);
         continue;
       }
-      metadata = await response.json();
+      metadata = JSON.parse(new TextDecoder().decode(await bodyUpTo(response, maxBytes)));
     } catch (cause) {
       failures.push(`${url}: ${cause?.message ?? cause}`);
       continue;
@@ -85,6 +88,7 @@ export class RemoteJwks {
   #cooldown;
   #timeout;
   #maxStale;
+  #maxBytes;
   #onError;
   #verifier = null;
   #fetchedAt = -Infinity;
@@ -100,7 +104,7 @@ export class RemoteJwks {
     if (options === null || typeof options !== 'object' || !Array.isArray(options.algorithms)) {
       throw new ScopegateError('RemoteJwks needs verify options with `algorithms`', 'invalid_argument');
     }
-    const { fetch: fetchFn, ttl, cooldown, timeout, maxStale, onError, ...verify } = options;
+    const { fetch: fetchFn, ttl, cooldown, timeout, maxStale, maxBytes, onError, ...verify } = options;
     if (onError !== undefined && typeof onError !== 'function') {
       throw new ScopegateError('onError must be a function', 'invalid_argument');
     }
@@ -114,6 +118,7 @@ export class RemoteJwks {
     this.#cooldown = seconds('RemoteJwks', 'cooldown', cooldown, 30);
     this.#timeout = seconds('RemoteJwks', 'timeout', timeout, 5);
     this.#maxStale = seconds('RemoteJwks', 'maxStale', maxStale, 86400);
+    this.#maxBytes = byteLimit('RemoteJwks', maxBytes, MAX_JWKS_BYTES);
     this.#onError = onError;
   }
 
@@ -129,10 +134,16 @@ export class RemoteJwks {
     if (typeof issuer !== 'string' || !URL.canParse(issuer)) {
       return Promise.reject(new ScopegateError('RemoteJwks.fromIssuer needs the issuer URL', 'invalid_argument'));
     }
+    let maxBytes;
+    try {
+      maxBytes = byteLimit('RemoteJwks.fromIssuer', options?.maxBytes, MAX_JWKS_BYTES);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     const fetchFn = options?.fetch ?? globalThis.fetch.bind(globalThis);
     let jwksUri = discovered.get(issuer);
     if (jwksUri === undefined) {
-      jwksUri = discoverJwksUri(issuer, fetchFn);
+      jwksUri = discoverJwksUri(issuer, fetchFn, maxBytes);
       discovered.set(issuer, jwksUri);
       jwksUri.catch(() => discovered.delete(issuer));
     }
@@ -204,7 +215,7 @@ export class RemoteJwks {
     let verifier;
     let maxAge;
     try {
-      const text = await response.text();
+      const text = new TextDecoder().decode(await bodyUpTo(response, this.#maxBytes));
       verifier = new Verifier({ jwks: text }, this.#options);
       maxAge = /max-age=(\d+)/i.exec(response.headers.get('cache-control') ?? '')?.[1];
     } catch (cause) {

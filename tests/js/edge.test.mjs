@@ -4,7 +4,7 @@ import { createHmac, createSecretKey, generateKeyPairSync, sign } from 'node:cry
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'node:test';
-import { Policy, RemoteJwks, ScopegateError, Verifier, checkRequest, guard, pathUnderBase } from 'scopegate';
+import { Policy, RemoteBundle, RemoteJwks, ScopegateError, Verifier, checkRequest, guard, pathUnderBase } from 'scopegate';
 
 const root = process.env.SCOPEGATE_ROOT;
 const banking = new Policy(readFileSync(join(root, 'examples/policies/banking.json'), 'utf8'));
@@ -170,6 +170,7 @@ test('RemoteJwks fails safe: the last good keys survive a bad refetch, failures 
   const good = es256Key('k1');
   const answers = [];
   let mode = 'good';
+  let pulled = 0;
   const fetch = async () => {
     answers.push(mode);
     switch (mode) {
@@ -179,6 +180,8 @@ test('RemoteJwks fails safe: the last good keys survive a bad refetch, failures 
       case 'bad set': return new Response(JSON.stringify({ keys: [{ kty: 'EC', crv: 'P-256', x: 'AA', y: 'AA' }] }));
       case 'weak key': return new Response(JSON.stringify({ keys: [{ kty: 'OKP', crv: 'Ed25519', x: Buffer.alloc(32).toString('base64url') }] }));
       case 'body throws': return { ok: true, status: 200, headers: new Headers(), text: async () => { throw new TypeError('stream broke'); } };
+      case 'endless body': return new Response(new ReadableStream({ pull(c) { pulled += 1; c.enqueue(new Uint8Array(65536)); } }));
+      case 'announced too large': return new Response('{"keys":[]}', { headers: { 'content-length': String(2 ** 30) } });
       case 'fetch throws': throw new TypeError('network is down');
       case 'fetch throws a string': throw 'bare string';
       default: throw new Error(mode);
@@ -194,7 +197,7 @@ test('RemoteJwks fails safe: the last good keys survive a bad refetch, failures 
   assert.ok((await guard(request('/accounts', token), options)) instanceof Request);
   assert.equal(jwks.lastError, null);
 
-  const failures = ['5xx', 'not json', 'bad set', 'weak key', 'body throws', 'fetch throws', 'fetch throws a string'];
+  const failures = ['5xx', 'not json', 'bad set', 'weak key', 'body throws', 'fetch throws', 'fetch throws a string', 'endless body', 'announced too large'];
   for (const failure of failures) {
     mode = failure;
     const answer = await guard(request('/accounts', token), options);
@@ -205,6 +208,10 @@ test('RemoteJwks fails safe: the last good keys survive a bad refetch, failures 
   assert.ok(errors.every((e) => e instanceof ScopegateError && e.code === 'jwks_unavailable'));
   assert.match(errors[0].message, /HTTP 503/);
   assert.match(errors[2].message, /invalid_key/);
+  // Over maxBytes (1 MiB by default): read no further than that, or not at all when announced.
+  assert.match(errors[7].message, /gave no usable key set \(the body has more than maxBytes \(1048576 bytes\)\)/);
+  assert.ok(pulled <= 16 + 4, `an endless body was read in ${pulled} chunks of 64 KiB`);
+  assert.match(errors[8].message, /more than maxBytes/);
   assert.equal(answers.length, 1 + failures.length, 'one fetch per request once the TTL has passed');
 
   // Good again: the new set is used and the error clears.
@@ -276,6 +283,41 @@ test('RemoteJwks.fromIssuer: OpenID Connect and RFC 8414 discovery, exact issuer
     await assert.rejects(RemoteJwks.fromIssuer('https://bad.example', { algorithms: ['ES256'], fetch }), (e) => e.code === 'jwks_unavailable');
   }
   await assert.rejects(RemoteJwks.fromIssuer(42, { algorithms: ['ES256'] }), (e) => e.code === 'invalid_argument');
+
+  // Metadata over maxBytes is no metadata; maxBytes is checked before anything is fetched.
+  const large = server(() => ({ issuer: 'https://large.example', jwks_uri: 'https://large.example/jwks', padding: 'x'.repeat(4096) }));
+  await assert.rejects(RemoteJwks.fromIssuer('https://large.example', { algorithms: ['ES256'], fetch: large, maxBytes: 1024 }),
+    (e) => e.code === 'jwks_unavailable' && /more than maxBytes \(1024 bytes\)/.test(e.message));
+  assert.ok(await RemoteJwks.fromIssuer('https://large.example', { algorithms: ['ES256'], fetch: large }) instanceof RemoteJwks);
+  const fetched = asked.length;
+  await assert.rejects(RemoteJwks.fromIssuer('https://other.example', { algorithms: ['ES256'], fetch: oidc, maxBytes: 0 }), (e) => e.code === 'invalid_argument');
+  assert.equal(asked.length, fetched);
+});
+
+test('RemoteJwks and RemoteBundle maxBytes: a body of exactly maxBytes is read, one byte more is not; bad values are refused', async () => {
+  const key = es256Key('k1');
+  const body = JSON.stringify({ keys: [key.jwk] });
+  const token = es256(key, { sub: 'u', exp: now() + 60 });
+  const jwksOf = (maxBytes) => new RemoteJwks('https://issuer.example/jwks.json', {
+    algorithms: ['ES256'], maxBytes, fetch: async () => new Response(body),
+  });
+  assert.equal((await jwksOf(body.length).verify(token)).subject, 'u');
+  await assert.rejects(jwksOf(body.length - 1).verify(token), (e) => e.code === 'jwks_unavailable' && /maxBytes/.test(e.message));
+  // A custom fetch answering a plain object (no stream body) is held to the same limit.
+  const plain = new RemoteJwks('https://issuer.example/jwks.json', {
+    algorithms: ['ES256'], maxBytes: body.length - 1, fetch: async () => ({ ok: true, status: 200, headers: new Headers(), text: async () => body }),
+  });
+  await assert.rejects(plain.verify(token), (e) => e.code === 'jwks_unavailable' && /maxBytes/.test(e.message));
+
+  const bytes = await new Policy(readFileSync(join(root, 'examples/policies/banking.json'), 'utf8')).toBundle();
+  const remoteOf = (maxBytes) => new RemoteBundle('https://config.example/p.sgb', { maxBytes, fetch: async () => new Response(bytes) });
+  assert.equal((await remoteOf(bytes.length).policy()).name, 'banking');
+  await assert.rejects(remoteOf(bytes.length - 1).policy(), (e) => e.code === 'policy_unavailable' && /maxBytes/.test(e.message));
+
+  for (const bad of [0, -1, 1.5, '1024', null, Infinity]) {
+    assert.throws(() => jwksOf(bad), { code: 'invalid_argument', message: 'RemoteJwks: maxBytes must be a whole number of bytes, at least 1' }, String(bad));
+    assert.throws(() => remoteOf(bad), { code: 'invalid_argument', message: 'RemoteBundle: maxBytes must be a whole number of bytes, at least 1' }, String(bad));
+  }
 });
 
 test('Verifier keys as jose takes them: a KeyObject, a CryptoKey (Verifier.fromKey)', async () => {

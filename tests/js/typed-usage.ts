@@ -113,7 +113,7 @@ check(typeof version() === 'string', 'version');
   check(answer !== null && answer.status === 401 && answer.body.code === 'token_expired', 'refusalFor error');
   const response: Response = refusalResponse(answer!);
   check(response.headers.get('www-authenticate') === 'Bearer realm="api", error="invalid_token", error_description="The access token expired"', 'refusalResponse');
-  const remote = new RemoteBundle('https://config.example/p.sgb', { ttl: 30, onError: (e) => void e.code });
+  const remote = new RemoteBundle('https://config.example/p.sgb', { ttl: 30, maxBytes: 1 << 20, onError: (e) => void e.code });
   check(remote.fetches === 0, 'RemoteBundle');
 }
 
@@ -164,7 +164,8 @@ check(typeof version() === 'string', 'version');
   const verifier = new Verifier({ secret: 'k'.repeat(32) }, { algorithms: ['HS256'], cacheSize: 8 });
   const answer: Request | Response = await guard(new Request('https://x/items/1'), { policy, verifier });
   check(answer instanceof Response && answer.status === 401, 'guard');
-  void RemoteJwks;
+  const jwks = new RemoteJwks('https://auth.example/jwks.json', { algorithms: ['ES256'], maxBytes: 65536 });
+  check(jwks.fetches === 0, 'RemoteJwks');
 }
 
 // Never called: each of these must fail to typecheck.
@@ -186,4 +187,6 @@ export function mustNotTypecheck(policy: Policy, grant: Grant, e: ScopegateError
   if (new SessionStore(policy).getSnapshot().event === 'login') void 0;
   // @ts-expect-error: a policy document needs `version: 1`
   new Policy({ ...doc, version: 2 });
+  // @ts-expect-error: maxBytes is a number of bytes
+  new RemoteBundle('https://config.example/p.sgb', { maxBytes: '1 MB' });
 }

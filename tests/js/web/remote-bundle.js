@@ -10,7 +10,9 @@ export const EXPECTED = [
   'unsigned update: partner kept, policy_unavailable caused by invalid_bundle_signature',
   'HTTP 500: partner kept, policy_unavailable',
   'garbage bytes: partner kept, policy_unavailable caused by invalid_bundle',
-  'errors reported: 4',
+  'endless body: partner kept, policy_unavailable over maxBytes, read no further: true',
+  'announced too large: partner kept, policy_unavailable over maxBytes, read no further: true',
+  'errors reported: 6',
   'no bundle yet: policy_unavailable',
   'unsigned without verifyKey: partner',
   'garbage without verifyKey: invalid_bundle',
@@ -24,17 +26,21 @@ export async function remoteBundleScenario(scopegate, data) {
   const signed = (name) => bytesOf(bundles[name].signedBundle);
   const unsigned = (name) => bytesOf(bundles[name].bundle);
   let served = { status: 200, body: signed('banking'), etag: '"a"' };
+  // A body that never ends: how many 16 KiB chunks were asked of it.
+  let pulled = 0;
+  const endless = () => new ReadableStream({ pull(controller) { pulled += 1; controller.enqueue(new Uint8Array(16384)); } });
   const fakeFetch = async (url, init) => {
     if (served.throws) throw new TypeError('network down');
     if (served.etag && init?.headers?.['if-none-match'] === served.etag) return new Response(null, { status: 304 });
-    const headers = served.etag ? { etag: served.etag } : {};
-    return new Response(served.body, { status: served.status, headers });
+    const headers = { ...served.headers, ...(served.etag ? { etag: served.etag } : {}) };
+    return new Response(served.body === endless ? endless() : served.body, { status: served.status, headers });
   };
   const errors = [];
   let updates = 0;
   const remote = new scopegate.RemoteBundle('https://config.example/policy.sgb', {
     verifyKey: data.keys['verify-key'],
     ttl: 0.2,
+    maxBytes: 65536,
     fetch: fakeFetch,
     onError: (error) => errors.push(error),
     onUpdate: () => { updates += 1; },
@@ -67,6 +73,19 @@ export async function remoteBundleScenario(scopegate, data) {
     served = next;
     await sleep(250);
     lines.push(`${label}: ${(await remote.policy()).name} kept, ${cause()}`);
+  }
+  // Over maxBytes (64 KiB here): a body that never ends is read no further than that, and one
+  // whose Content-Length says more is not read at all.
+  for (const [label, next, most] of [
+    ['endless body', { status: 200, body: endless, etag: '"f"' }, 65536 / 16384 + 4],
+    ['announced too large', { status: 200, body: endless, etag: '"g"', headers: { 'content-length': '100000000' } }, 4],
+  ]) {
+    served = next;
+    pulled = 0;
+    await sleep(250);
+    const name = (await remote.policy()).name;
+    const over = /maxBytes \(65536 bytes\)/.test(remote.lastError.message);
+    lines.push(`${label}: ${name} kept, ${cause()}${over ? ' over maxBytes' : ''}, read no further: ${pulled <= most}`);
   }
   lines.push(`errors reported: ${errors.length}`);
 
