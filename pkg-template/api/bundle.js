@@ -4,7 +4,7 @@
 import * as engine from './scopegate.js';
 import { FULL } from './build.js';
 import { ScopegateError } from '../errors.js';
-import { converted, describe, requireReady, seconds } from './ready.js';
+import { byteLimit, converted, describe, requireReady, seconds } from './ready.js';
 import { Policy } from './checks.js';
 
 /** `value` as bytes: a Uint8Array (or other view) or an ArrayBuffer. */
@@ -161,15 +161,6 @@ if (engineLoaded) {
 
 /** The largest bundle a Policy loads (Limits::max_document_bytes): RemoteBundle's default maxBytes. */
 const MAX_BUNDLE_BYTES = 8 * 1024 * 1024;
-
-/** An optional byte limit (`fallback` when absent): a whole number of bytes, at least 1. */
-export function byteLimit(label, value, fallback) {
-  if (value === undefined) return fallback;
-  if (!Number.isSafeInteger(value) || value < 1) {
-    throw new ScopegateError(`${label}: maxBytes must be a whole number of bytes, at least 1`, 'invalid_argument');
-  }
-  return value;
-}
 
 /**
  * The body of a fetched `response` as bytes, refused once it is longer than `maxBytes`: a larger

@@ -3,8 +3,8 @@
 // WebAssembly core).
 import { Verifier } from './verify.js';
 import { ScopegateError } from '../errors.js';
-import { RemoteBundle, bodyUpTo, byteLimit } from './bundle.js';
-import { converted, seconds } from './ready.js';
+import { RemoteBundle, bodyUpTo } from './bundle.js';
+import { byteLimit, converted, seconds } from './ready.js';
 import * as engine from './scopegate.js';
 
 export { Verifier, Authorization } from './verify.js';

@@ -80,3 +80,12 @@ export function seconds(label, name, value, fallback) {
   }
   return value;
 }
+
+/** An optional `maxBytes` option (`fallback` when absent): a whole number of bytes, at least 1. */
+export function byteLimit(label, value, fallback) {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new ScopegateError(`${label}: maxBytes must be a whole number of bytes, at least 1`, 'invalid_argument');
+  }
+  return value;
+}
