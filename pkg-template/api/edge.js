@@ -17,8 +17,9 @@ export { Verifier, Authorization } from './verify.js';
  *
  * It fails safe: when a refetch fails (network error, timeout, a non-2xx answer, a body over
  * `maxBytes` or not a valid key set), the last good keys stay in use for up to `maxStale`
- * seconds past their expiry (stale-if-error), and `onError(error)` is told. Without good keys, `verifier()` throws a
- * ScopegateError with code `jwks_unavailable` (guard() answers 503). Nothing else is thrown.
+ * seconds past their expiry (stale-if-error), and `onError(error)` is told. Without good keys,
+ * `verifier()` throws a ScopegateError with code `jwks_unavailable` (guard() answers 503).
+ * Nothing else is thrown.
  */
 /**
  * `use(verifier)` with `source`'s keys: a Verifier as it is; a RemoteJwks's current keys, and once
