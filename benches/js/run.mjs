@@ -312,23 +312,21 @@ p(`Timed inside the process from before the tool's first import to the end of it
   `compile and instantiate, policy compile, first decision); the process wall time adds Node's own start-up (the \`node\` row); ` +
   `the last column compiles the same policy once more in the same process (code compiled, not yet fully optimized), for what the first compile paid for being first.`);
 p();
-p(`| tool | import → first decision | import | compile policy | first decision | process wall time | second compile, same process |`);
-p(`|---|---|---|---|---|---|---|`);
-for (const tool of ['none', ...COLD_TOOLS]) {
-  const c = cold[tool];
-  if (tool === 'none') p(`| \`node\` alone (baseline) | | | | | ${cell(c.wallMs, fmtMs)} | |`);
-  else p(`| ${DECISION_TOOLS[tool] ?? tool} | ${cell(c.ms, fmtMs)} | ${cell(c.importMs, fmtMs)} | ${cell(c.compileMs, fmtMs)} | ${cell(c.firstMs, fmtMs)} | ${cell(c.wallMs, fmtMs)} | ${cell(c.recompileMs, fmtMs)} |`);
-}
+/** The header of a cold-start table, and one tool's row of it (`c`: its samples). */
+const coldHeader = () => {
+  p(`| tool | import → first decision | import | compile policy | first decision | process wall time | second compile, same process |`);
+  p(`|---|---|---|---|---|---|---|`);
+};
+const coldRow = (tool, c) => p(`| ${DECISION_TOOLS[tool] ?? tool} | ${cell(c.ms, fmtMs)} | ${cell(c.importMs, fmtMs)} | ${cell(c.compileMs, fmtMs)} | ${cell(c.firstMs, fmtMs)} | ${cell(c.wallMs, fmtMs)} | ${cell(c.recompileMs, fmtMs)} |`);
+coldHeader();
+p(`| \`node\` alone (baseline) | | | | | ${cell(cold.none.wallMs, fmtMs)} | |`);
+for (const tool of COLD_TOOLS) coldRow(tool, cold[tool]);
 p();
 if (node24Version) {
   p(`The same in Node ${node24Version} (interleaved with the runs above):`);
   p();
-  p(`| tool | import → first decision | import | compile policy | first decision | process wall time | second compile, same process |`);
-  p(`|---|---|---|---|---|---|---|`);
-  for (const tool of COLD_TOOLS_24) {
-    const c = cold[`${tool}@24`];
-    p(`| ${DECISION_TOOLS[tool] ?? tool} | ${cell(c.ms, fmtMs)} | ${cell(c.importMs, fmtMs)} | ${cell(c.compileMs, fmtMs)} | ${cell(c.firstMs, fmtMs)} | ${cell(c.wallMs, fmtMs)} | ${cell(c.recompileMs, fmtMs)} |`);
-  }
+  coldHeader();
+  for (const tool of COLD_TOOLS_24) coldRow(tool, cold[`${tool}@24`]);
   p();
 }
 p(`## Size: what each tool loads in Node`);
